@@ -1,0 +1,77 @@
+import type { ColumnType } from '@shadowscan/domain';
+
+/**
+ * One signal's evidence for a column→field pair. `confidence` (0..1) scales the signal's weight: a
+ * containment measured on two values, or a name like "Column 7", is weaker evidence than its score
+ * suggests. A signal with no evidence at all is absent, never a score of 0.
+ */
+export interface SignalEvidence {
+  score: number;
+  confidence: number;
+}
+
+export type SignalName = 'name' | 'type' | 'values';
+export type PairEvidence = Partial<Record<SignalName, SignalEvidence>>;
+
+const NUMERIC: ReadonlySet<ColumnType> = new Set(['integer', 'decimal', 'currency', 'percent']);
+const TEMPORAL: ReadonlySet<ColumnType> = new Set(['date', 'datetime']);
+/** Kinds of text: a string field can hold them, and a few dirty cells turn them into a string column. */
+const TEXT_KINDS: ReadonlySet<ColumnType> = new Set(['email', 'phone', 'url', 'id']);
+
+export const TYPE_EQUAL = 1;
+export const TYPE_COMPATIBLE = 0.7;
+/** Postcodes, phone numbers and Y/N flags that the sheet parsed as numbers or booleans. */
+export const TYPE_WEAK = 0.4;
+/** An empty column neither confirms nor contradicts a type. */
+export const TYPE_EMPTY = 0.5;
+
+/**
+ * Compatibility of the column's inferred type with the field's declared type (0..1), or undefined when
+ * the field declares none: a catalog without types is missing evidence, not evidence against.
+ */
+export function typeCompatibility(column: ColumnType, field: ColumnType | undefined): number | undefined {
+  if (field === undefined) return undefined;
+  if (column === field) return TYPE_EQUAL;
+  if (column === 'empty' || field === 'empty') return TYPE_EMPTY;
+  if (NUMERIC.has(column) && NUMERIC.has(field)) return TYPE_COMPATIBLE;
+  if (TEMPORAL.has(column) && TEMPORAL.has(field)) return TYPE_COMPATIBLE;
+  // Identifiers live as text or as numbers depending on the system.
+  if (column === 'id' && (field === 'string' || field === 'integer')) return TYPE_COMPATIBLE;
+  if (field === 'id' && (column === 'string' || column === 'integer')) return TYPE_COMPATIBLE;
+  if ((column === 'string' && TEXT_KINDS.has(field)) || (field === 'string' && TEXT_KINDS.has(column))) {
+    return TYPE_COMPATIBLE;
+  }
+  if (field === 'string' && (column === 'integer' || column === 'boolean')) return TYPE_WEAK;
+  if (field === 'phone' && column === 'integer') return TYPE_WEAK;
+  return 0;
+}
+
+/** Values are compared case- and space-insensitively whatever each side's own normalisation did. */
+export function normaliseValue(value: string): string {
+  return value.trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+/** Enough to measure containment; fingerprints cap their samples well below this anyway. */
+export const VALUE_CHECK_CAP = 2000;
+/** Containment measured on this many column values or more counts with full confidence. */
+export const VALUE_FULL_CONFIDENCE_AT = 10;
+
+/**
+ * Share of the column's distinct values that are known values of the field, with a confidence that
+ * grows with the number of values checked. Undefined when either side has no values: no evidence.
+ */
+export function valueContainment(
+  columnValues: readonly string[],
+  fieldValues: ReadonlySet<string> | undefined,
+): SignalEvidence | undefined {
+  if (fieldValues === undefined || fieldValues.size === 0 || columnValues.length === 0) return undefined;
+  const checked = Math.min(columnValues.length, VALUE_CHECK_CAP);
+  let hits = 0;
+  for (let i = 0; i < checked; i++) if (fieldValues.has(columnValues[i])) hits++;
+  return containmentEvidence(hits, checked);
+}
+
+/** The same measure from counts, for callers that count hits through an index instead of a set. */
+export function containmentEvidence(hits: number, checked: number): SignalEvidence {
+  return { score: hits / checked, confidence: Math.min(1, checked / VALUE_FULL_CONFIDENCE_AT) };
+}

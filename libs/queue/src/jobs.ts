@@ -1,0 +1,51 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Queue (and job) names. Renaming one strands the jobs already waiting under the old name in Redis:
+ * add the new name, drain the old one, then remove it.
+ */
+export const JOB_NAMES = ['crawl', 'analyze', 'findings'] as const;
+export type JobName = (typeof JOB_NAMES)[number];
+
+/** Payloads carry ids and versions, never file bytes or cell values. */
+export interface JobPayloads {
+  /** List what changed in a source since its cursor and fan out one `analyze` per new file version. */
+  crawl: { scanId: string };
+  /** Fingerprint, match and detect one file version, persisting the result in one transaction. */
+  analyze: { scanId: string; sourceId: string; fileId: string; version: string };
+  /** Deliver the finding changes that one analysis (or a crawl's deletions) recorded. */
+  findings: { scanId: string; fileId: string | null };
+}
+
+export type JobOf<N extends JobName> = { name: N; payload: JobPayloads[N] };
+
+/**
+ * The one place that decides a job's id, which is what makes enqueueing idempotent: a retried crawl
+ * or a re-delivered message adds the same id, and the queue keeps one job.
+ * BullMQ forbids ':' in custom ids, hence the dashes and the digest.
+ */
+export function jobIdFor<N extends JobName>(name: N, payload: JobPayloads[N]): string {
+  switch (name) {
+    case 'crawl':
+      return `crawl-${(payload as JobPayloads['crawl']).scanId}`;
+    case 'analyze': {
+      const p = payload as JobPayloads['analyze'];
+      return `analyze-${p.scanId}-${digest(`${p.sourceId}\u0000${p.fileId}\u0000${p.version}`)}`;
+    }
+    case 'findings': {
+      const p = payload as JobPayloads['findings'];
+      return `findings-${p.scanId}-${digest(p.fileId ?? '(crawl)')}`;
+    }
+    default:
+      throw new Error(`unknown job name ${String(name)}`);
+  }
+}
+
+function digest(s: string): string {
+  return createHash('sha256').update(s).digest('hex').slice(0, 20);
+}
+
+/** Thrown by a handler when retrying cannot help (bad input, missing record): the job fails at once. */
+export class PermanentJobError extends Error {
+  override readonly name = 'PermanentJobError';
+}

@@ -1,0 +1,4 @@
+export * from './database';
+export * from './schema';
+export * from './store';
+export * from './store.module';

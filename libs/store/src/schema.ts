@@ -1,0 +1,119 @@
+import type { ColumnType, Generated } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type Json<T = unknown> = ColumnType<T, string, string>;
+
+export interface SourcesTable {
+  id: string;
+  name: string;
+  kind: string;
+  /** Connector settings (root, globs); credentials are referenced by env name, never stored. */
+  config: Json<Record<string, unknown>>;
+  cursor: string | null;
+  /** Catalog version the cursor was built against: a new catalog means every file is analysed again. */
+  cursor_catalog_version: string | null;
+  created_at: Generated<Timestamp>;
+}
+
+export interface CatalogsTable {
+  version: string;
+  source: string;
+  body: Json;
+  created_at: Generated<Timestamp>;
+}
+
+export interface ScansTable {
+  id: string;
+  source_id: string;
+  catalog_version: string;
+  status: 'queued' | 'running' | 'completed' | 'failed';
+  files_seen: Generated<number>;
+  files_changed: Generated<number>;
+  files_deleted: Generated<number>;
+  error: string | null;
+  created_at: Generated<Timestamp>;
+  started_at: Timestamp | null;
+  crawled_at: Timestamp | null;
+  finished_at: Timestamp | null;
+}
+
+export interface FilesTable {
+  source_id: string;
+  id: string;
+  path: string;
+  name: string;
+  size: number;
+  modified_at: Timestamp;
+  version: string;
+  sha256: string | null;
+  deleted_at: Timestamp | null;
+  last_scan_id: string;
+}
+
+export interface ScanFilesTable {
+  scan_id: string;
+  source_id: string;
+  file_id: string;
+  path: string;
+  version: string;
+  state: 'pending' | 'done' | 'failed';
+  tables: Generated<number>;
+  matched_tables: Generated<number>;
+  error_code: string | null;
+  error: string | null;
+  finished_at: Timestamp | null;
+}
+
+export interface AnalysesTable {
+  source_id: string;
+  file_id: string;
+  version: string;
+  fingerprint: Json | null;
+  matches: Json | null;
+  error_code: string | null;
+  created_at: Generated<Timestamp>;
+}
+
+export interface FindingsTable {
+  id: string;
+  kind: string;
+  severity: string;
+  status: string;
+  source_id: string;
+  file: string;
+  sheet: string | null;
+  system: string | null;
+  entity: string | null;
+  title: string;
+  evidence: Json<Record<string, unknown>>;
+  evidence_hash: string;
+  first_seen_at: Timestamp;
+  last_seen_at: Timestamp;
+  resolved_at: Timestamp | null;
+  last_scan_id: string;
+}
+
+export interface FindingEventsTable {
+  seq: Generated<number>;
+  finding_id: string;
+  scan_id: string | null;
+  /** The file whose analysis (or deletion) caused the change; null for changes made by a person. */
+  file_id: string | null;
+  actor: string;
+  change: 'created' | 'updated' | 'resolved' | 'reopened';
+  from_status: string | null;
+  to_status: string;
+  at: Generated<Timestamp>;
+  delivered_at: Timestamp | null;
+}
+
+export interface Database {
+  sources: SourcesTable;
+  catalogs: CatalogsTable;
+  scans: ScansTable;
+  files: FilesTable;
+  scan_files: ScanFilesTable;
+  analyses: AnalysesTable;
+  findings: FindingsTable;
+  finding_events: FindingEventsTable;
+}

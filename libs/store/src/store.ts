@@ -1,0 +1,565 @@
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type {
+  DetectedFinding,
+  FileChanges,
+  Finding,
+  FindingKind,
+  FindingStatus,
+  ResolvedCatalog,
+} from '@shadowscan/domain';
+import type { Database, ScansTable, SourcesTable } from './schema';
+
+export type SourceRow = Selectable<SourcesTable>;
+export type ScanRow = Selectable<ScansTable>;
+
+export interface ScanProgress {
+  id: string;
+  sourceId: string;
+  sourceName: string;
+  status: ScanRow['status'];
+  error: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+  files: {
+    seen: number;
+    changed: number;
+    deleted: number;
+    analyzed: number;
+    failed: number;
+    pending: number;
+  };
+  tables: number;
+  matchedTables: number;
+  /** 0..1: analysed share of the changed files (1 once the crawl found nothing to do). */
+  progress: number;
+  /** Open findings of this scan's source, by kind. */
+  findings: Partial<Record<FindingKind, number>>;
+}
+
+export interface FindingFilter {
+  kind?: FindingKind;
+  status?: FindingStatus;
+  system?: string;
+  entity?: string;
+  sourceId?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export interface AnalysisRecord {
+  scanId: string;
+  sourceId: string;
+  fileId: string;
+  path: string;
+  version: string;
+  fingerprint: unknown | null;
+  matches: unknown | null;
+  errorCode: string | null;
+  tables: number;
+  matchedTables: number;
+  findings: DetectedFinding[];
+}
+
+const ACTOR_SCAN = 'scan';
+
+function iso(v: unknown): string | null {
+  return v === null || v === undefined ? null : new Date(v as string | Date).toISOString();
+}
+
+/** Every read and write of Shadowscan's state. Same SQL on PostgreSQL and PGlite. */
+export class ShadowscanStore {
+  constructor(readonly db: Kysely<Database>) {}
+
+  // ---- sources and catalogs
+
+  async upsertSource(input: {
+    name: string;
+    kind: string;
+    config: Record<string, unknown>;
+  }): Promise<SourceRow> {
+    return this.db
+      .insertInto('sources')
+      .values({ id: randomUUID(), name: input.name, kind: input.kind, config: JSON.stringify(input.config) })
+      .onConflict((oc) =>
+        oc.column('name').doUpdateSet({ kind: input.kind, config: JSON.stringify(input.config) }),
+      )
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  async getSource(id: string): Promise<SourceRow | undefined> {
+    return this.db.selectFrom('sources').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async getSourceByName(name: string): Promise<SourceRow | undefined> {
+    return this.db.selectFrom('sources').selectAll().where('name', '=', name).executeTakeFirst();
+  }
+
+  async listSources(): Promise<SourceRow[]> {
+    return this.db.selectFrom('sources').selectAll().orderBy('name').execute();
+  }
+
+  async saveCatalog(catalog: ResolvedCatalog): Promise<void> {
+    await this.db
+      .insertInto('catalogs')
+      .values({ version: catalog.version, source: catalog.source, body: JSON.stringify(catalog) })
+      .onConflict((oc) => oc.column('version').doNothing())
+      .execute();
+  }
+
+  async getCatalog(version: string): Promise<ResolvedCatalog | undefined> {
+    const row = await this.db
+      .selectFrom('catalogs')
+      .select('body')
+      .where('version', '=', version)
+      .executeTakeFirst();
+    return row?.body as ResolvedCatalog | undefined;
+  }
+
+  // ---- scans
+
+  async createScan(sourceId: string, catalogVersion: string): Promise<ScanRow> {
+    return this.db
+      .insertInto('scans')
+      .values({
+        id: randomUUID(),
+        source_id: sourceId,
+        catalog_version: catalogVersion,
+        status: 'queued',
+        error: null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  async getScan(id: string): Promise<ScanRow | undefined> {
+    return this.db.selectFrom('scans').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async markScanRunning(id: string): Promise<void> {
+    await this.db
+      .updateTable('scans')
+      .set({ status: 'running', started_at: sql<Date>`coalesce(started_at, now())` })
+      .where('id', '=', id)
+      .where('status', 'in', ['queued', 'running'])
+      .execute();
+  }
+
+  async failScan(id: string, error: string): Promise<void> {
+    await this.db
+      .updateTable('scans')
+      .set({ status: 'failed', error, finished_at: new Date() })
+      .where('id', '=', id)
+      .where('status', 'in', ['queued', 'running'])
+      .execute();
+  }
+
+  /**
+   * Records what a crawl found, atomically: the inventory, the files this scan must analyse, the
+   * findings of deleted files resolved, and the new cursor. A crawl retried after this commits finds
+   * `crawled_at` set and only re-enqueues what is still pending.
+   */
+  async recordCrawl(scan: ScanRow, changes: FileChanges, cursorCatalogVersion: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const now = new Date();
+      for (const f of changes.upserts) {
+        const row = {
+          source_id: scan.source_id,
+          id: f.id,
+          path: f.path,
+          name: f.name,
+          size: f.size,
+          modified_at: f.modifiedAt,
+          version: f.version,
+          sha256: f.sha256 ?? null,
+          deleted_at: null,
+          last_scan_id: scan.id,
+        };
+        await trx
+          .insertInto('files')
+          .values(row)
+          .onConflict((oc) => oc.columns(['source_id', 'id']).doUpdateSet(row))
+          .execute();
+        await trx
+          .insertInto('scan_files')
+          .values({
+            scan_id: scan.id,
+            source_id: scan.source_id,
+            file_id: f.id,
+            path: f.path,
+            version: f.version,
+            state: 'pending',
+            error_code: null,
+            error: null,
+            finished_at: null,
+          })
+          .onConflict((oc) => oc.columns(['scan_id', 'file_id']).doNothing())
+          .execute();
+      }
+      for (const d of changes.deletions) {
+        await trx
+          .updateTable('files')
+          .set({ deleted_at: now, last_scan_id: scan.id })
+          .where('source_id', '=', scan.source_id)
+          .where('id', '=', d.id)
+          .execute();
+        // Deletions are the crawl's doing: their events carry no file id and go out with the crawl's delivery.
+        await this.resolveFindingsOfFile(trx, scan.source_id, d.path, new Set(), scan.id, null);
+      }
+      await trx
+        .updateTable('scans')
+        .set({
+          files_seen: changes.seen,
+          files_changed: changes.upserts.length,
+          files_deleted: changes.deletions.length,
+          crawled_at: now,
+        })
+        .where('id', '=', scan.id)
+        .execute();
+      await trx
+        .updateTable('sources')
+        .set({ cursor: changes.nextCursor, cursor_catalog_version: cursorCatalogVersion })
+        .where('id', '=', scan.source_id)
+        .execute();
+    });
+  }
+
+  async pendingScanFiles(scanId: string) {
+    return this.db
+      .selectFrom('scan_files')
+      .select(['source_id', 'file_id', 'version', 'path'])
+      .where('scan_id', '=', scanId)
+      .where('state', '=', 'pending')
+      .orderBy('path')
+      .execute();
+  }
+
+  async getScanFile(scanId: string, fileId: string) {
+    return this.db
+      .selectFrom('scan_files')
+      .selectAll()
+      .where('scan_id', '=', scanId)
+      .where('file_id', '=', fileId)
+      .executeTakeFirst();
+  }
+
+  /**
+   * Persists one analysis in one transaction: the fingerprint and matches, the findings with their
+   * lifecycle events, and the scan file marked done. Returns false when the file was already done
+   * (a redelivered job), in which case nothing is written.
+   */
+  async recordAnalysis(a: AnalysisRecord): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const claimed = await trx
+        .updateTable('scan_files')
+        .set({
+          state: 'done',
+          tables: a.tables,
+          matched_tables: a.matchedTables,
+          error_code: a.errorCode,
+          finished_at: new Date(),
+        })
+        .where('scan_id', '=', a.scanId)
+        .where('file_id', '=', a.fileId)
+        .where('state', '=', 'pending')
+        .returning('file_id')
+        .executeTakeFirst();
+      if (!claimed) return false;
+      const analysis = {
+        source_id: a.sourceId,
+        file_id: a.fileId,
+        version: a.version,
+        fingerprint: a.fingerprint === null ? null : JSON.stringify(a.fingerprint),
+        matches: a.matches === null ? null : JSON.stringify(a.matches),
+        error_code: a.errorCode,
+      };
+      await trx
+        .insertInto('analyses')
+        .values(analysis)
+        .onConflict((oc) => oc.columns(['source_id', 'file_id', 'version']).doUpdateSet(analysis))
+        .execute();
+      await this.applyFindings(trx, a);
+      return true;
+    });
+  }
+
+  async markScanFileFailed(scanId: string, fileId: string, error: string): Promise<void> {
+    await this.db
+      .updateTable('scan_files')
+      .set({ state: 'failed', error: error.slice(0, 2000), finished_at: new Date() })
+      .where('scan_id', '=', scanId)
+      .where('file_id', '=', fileId)
+      .where('state', '=', 'pending')
+      .execute();
+  }
+
+  /** Completes the scan once the crawl is recorded and no file is pending. Returns true if this call did. */
+  async completeScanIfDone(scanId: string): Promise<boolean> {
+    const row = await this.db
+      .updateTable('scans')
+      .set({ status: 'completed', finished_at: new Date() })
+      .where('id', '=', scanId)
+      .where('status', '=', 'running')
+      .where('crawled_at', 'is not', null)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('scan_files')
+              .select('file_id')
+              .where('scan_files.scan_id', '=', scanId)
+              .where('scan_files.state', '=', 'pending'),
+          ),
+        ),
+      )
+      .returning('id')
+      .executeTakeFirst();
+    return !!row;
+  }
+
+  async scanProgress(id: string): Promise<ScanProgress | undefined> {
+    const scan = await this.db
+      .selectFrom('scans')
+      .innerJoin('sources', 'sources.id', 'scans.source_id')
+      .selectAll('scans')
+      .select('sources.name as source_name')
+      .where('scans.id', '=', id)
+      .executeTakeFirst();
+    if (!scan) return undefined;
+    const files = await this.db
+      .selectFrom('scan_files')
+      .select([
+        'state',
+        sql<number>`count(*)::int`.as('n'),
+        sql<number>`coalesce(sum(tables), 0)::int`.as('tables'),
+        sql<number>`coalesce(sum(matched_tables), 0)::int`.as('matched'),
+      ])
+      .where('scan_id', '=', id)
+      .groupBy('state')
+      .execute();
+    const by = (s: string) => files.find((f) => f.state === s)?.n ?? 0;
+    const analyzed = by('done');
+    const failed = by('failed');
+    const pending = by('pending');
+    const total = analyzed + failed + pending;
+    const findings = await this.db
+      .selectFrom('findings')
+      .select(['kind', sql<number>`count(*)::int`.as('n')])
+      .where('source_id', '=', scan.source_id)
+      .where('status', 'not in', ['resolved', 'false_positive'])
+      .groupBy('kind')
+      .execute();
+    return {
+      id: scan.id,
+      sourceId: scan.source_id,
+      sourceName: scan.source_name,
+      status: scan.status,
+      error: scan.error,
+      createdAt: iso(scan.created_at)!,
+      finishedAt: iso(scan.finished_at),
+      files: {
+        seen: scan.files_seen,
+        changed: scan.files_changed,
+        deleted: scan.files_deleted,
+        analyzed,
+        failed,
+        pending,
+      },
+      tables: files.reduce((s, f) => s + f.tables, 0),
+      matchedTables: files.reduce((s, f) => s + f.matched, 0),
+      progress: scan.crawled_at ? (total === 0 ? 1 : (analyzed + failed) / total) : 0,
+      findings: Object.fromEntries(findings.map((f) => [f.kind, f.n])),
+    };
+  }
+
+  // ---- findings
+
+  async listFindings(filter: FindingFilter = {}): Promise<{ total: number; items: Finding[] }> {
+    let q = this.db.selectFrom('findings');
+    if (filter.kind) q = q.where('kind', '=', filter.kind);
+    if (filter.status) q = q.where('status', '=', filter.status);
+    if (filter.system) q = q.where('system', '=', filter.system);
+    if (filter.entity) q = q.where('entity', '=', filter.entity);
+    if (filter.sourceId) q = q.where('source_id', '=', filter.sourceId);
+    const { total } = await q.select(sql<number>`count(*)::int`.as('total')).executeTakeFirstOrThrow();
+    const rows = await q
+      .selectAll()
+      .orderBy('kind')
+      .orderBy('file')
+      .orderBy('sheet')
+      .orderBy('id')
+      .limit(filter.limit ?? 100)
+      .offset(filter.offset ?? 0)
+      .execute();
+    return {
+      total,
+      items: rows.map((r) => ({
+        id: r.id,
+        kind: r.kind as FindingKind,
+        severity: r.severity as Finding['severity'],
+        status: r.status as FindingStatus,
+        sourceId: r.source_id,
+        file: r.file,
+        sheet: r.sheet,
+        system: r.system,
+        entity: r.entity,
+        title: r.title,
+        evidence: r.evidence,
+        evidenceHash: r.evidence_hash,
+        firstSeenAt: new Date(r.first_seen_at).toISOString(),
+        lastSeenAt: new Date(r.last_seen_at).toISOString(),
+        resolvedAt: r.resolved_at ? new Date(r.resolved_at).toISOString() : null,
+        lastScanId: r.last_scan_id,
+      })),
+    };
+  }
+
+  /** Finding changes recorded for one analysis (or, with fileId null, a crawl) that no consumer has delivered. */
+  async undeliveredEvents(scanId: string, fileId: string | null) {
+    let q = this.db
+      .selectFrom('finding_events')
+      .innerJoin('findings', 'findings.id', 'finding_events.finding_id')
+      .select([
+        'finding_events.seq',
+        'finding_events.finding_id',
+        'finding_events.change',
+        'finding_events.from_status',
+        'finding_events.to_status',
+        'findings.kind',
+        'findings.file',
+        'findings.system',
+        'findings.entity',
+        'findings.severity',
+      ])
+      .where('finding_events.scan_id', '=', scanId)
+      .where('finding_events.delivered_at', 'is', null);
+    q =
+      fileId === null
+        ? q.where('finding_events.file_id', 'is', null)
+        : q.where('finding_events.file_id', '=', fileId);
+    return q.orderBy('finding_events.seq').execute();
+  }
+
+  async markDelivered(seqs: number[]): Promise<void> {
+    if (seqs.length === 0) return;
+    await this.db
+      .updateTable('finding_events')
+      .set({ delivered_at: new Date() })
+      .where('seq', 'in', seqs)
+      .execute();
+  }
+
+  async countEvents(findingId?: string): Promise<number> {
+    let q = this.db.selectFrom('finding_events').select(sql<number>`count(*)::int`.as('n'));
+    if (findingId) q = q.where('finding_id', '=', findingId);
+    return (await q.executeTakeFirstOrThrow()).n;
+  }
+
+  /**
+   * Brings the findings of one file in line with what its analysis detected: new ones open, changed
+   * ones get the new evidence, a finding that was auto-resolved and is seen again reopens, and those
+   * no longer detected are resolved. Triage states set by people are kept.
+   */
+  private async applyFindings(trx: Transaction<Database>, a: AnalysisRecord): Promise<void> {
+    const now = new Date();
+    const detectedIds = new Set(a.findings.map((f) => f.id));
+    const existing = new Map(
+      a.findings.length === 0
+        ? []
+        : (
+            await trx
+              .selectFrom('findings')
+              .select(['id', 'status', 'evidence_hash'])
+              .where('id', 'in', [...detectedIds])
+              .execute()
+          ).map((r) => [r.id, r]),
+    );
+    for (const f of a.findings) {
+      const prev = existing.get(f.id);
+      const values = {
+        kind: f.kind,
+        severity: f.severity,
+        source_id: f.sourceId,
+        file: f.file,
+        sheet: f.sheet,
+        system: f.system,
+        entity: f.entity,
+        title: f.title,
+        evidence: JSON.stringify(f.evidence),
+        evidence_hash: f.evidenceHash,
+        last_seen_at: now,
+        last_scan_id: a.scanId,
+      };
+      if (!prev) {
+        await trx
+          .insertInto('findings')
+          .values({ id: f.id, status: 'open', first_seen_at: now, resolved_at: null, ...values })
+          .execute();
+        await this.event(trx, f.id, a.scanId, a.fileId, 'created', null, 'open');
+        continue;
+      }
+      const changed = prev.evidence_hash !== f.evidenceHash;
+      // A false positive stays suppressed until its evidence changes; a resolved one came back.
+      const reopen = prev.status === 'resolved' || (prev.status === 'false_positive' && changed);
+      const status = reopen ? 'open' : prev.status;
+      await trx
+        .updateTable('findings')
+        .set({ ...values, status, resolved_at: reopen ? null : undefined })
+        .where('id', '=', f.id)
+        .execute();
+      if (reopen) await this.event(trx, f.id, a.scanId, a.fileId, 'reopened', prev.status, 'open');
+      else if (changed) await this.event(trx, f.id, a.scanId, a.fileId, 'updated', prev.status, prev.status);
+    }
+    await this.resolveFindingsOfFile(trx, a.sourceId, a.path, detectedIds, a.scanId, a.fileId);
+  }
+
+  private async resolveFindingsOfFile(
+    trx: Transaction<Database>,
+    sourceId: string,
+    path: string,
+    keep: Set<string>,
+    scanId: string,
+    fileId: string | null,
+  ): Promise<void> {
+    const stale = await trx
+      .selectFrom('findings')
+      .select(['id', 'status'])
+      .where('source_id', '=', sourceId)
+      .where('file', '=', path)
+      .where('status', 'not in', ['resolved'])
+      .execute();
+    for (const f of stale) {
+      if (keep.has(f.id)) continue;
+      await trx
+        .updateTable('findings')
+        .set({ status: 'resolved', resolved_at: new Date(), last_scan_id: scanId })
+        .where('id', '=', f.id)
+        .execute();
+      await this.event(trx, f.id, scanId, fileId, 'resolved', f.status, 'resolved');
+    }
+  }
+
+  private async event(
+    trx: Transaction<Database>,
+    findingId: string,
+    scanId: string,
+    fileId: string | null,
+    change: 'created' | 'updated' | 'resolved' | 'reopened',
+    from: string | null,
+    to: string,
+  ): Promise<void> {
+    await trx
+      .insertInto('finding_events')
+      .values({
+        finding_id: findingId,
+        scan_id: scanId,
+        file_id: fileId,
+        actor: ACTOR_SCAN,
+        change,
+        from_status: from,
+        to_status: to,
+        delivered_at: null,
+      })
+      .execute();
+  }
+}
