@@ -1,0 +1,102 @@
+import * as path from 'node:path';
+import { stat } from 'node:fs/promises';
+import { ShadowscanError } from '@shadowscan/domain';
+import { ScanService, toReportFinding, type ScanReport } from '@shadowscan/pipeline';
+import { InlineJobQueue, JOB_QUEUE } from '@shadowscan/queue';
+import { ShadowscanStore } from '@shadowscan/store';
+import { ProgressBar } from '../progress';
+import { writeReport } from '../report';
+import { cliConfig, withApp } from './context';
+
+interface ScanOptions {
+  catalog: string;
+  db?: string;
+  out: string;
+  name?: string;
+  include: string[];
+  exclude: string[];
+  json?: boolean;
+  progress: boolean;
+}
+
+export async function scanCommand(folder: string, opts: ScanOptions): Promise<number> {
+  const root = path.resolve(folder);
+  if (!(await stat(root).catch(() => null))?.isDirectory()) {
+    throw new ShadowscanError('source_not_found', `${folder} is not a folder.`);
+  }
+  const cfg = cliConfig(opts.db);
+  return withApp(cfg, true, async (app) => {
+    const scans = app.get(ScanService);
+    const store = app.get(ShadowscanStore);
+    const queue = app.get<InlineJobQueue>(JOB_QUEUE);
+
+    const catalog = await scans.importCatalog(opts.catalog);
+    const sourceName = opts.name ?? `local:${root}`;
+    await scans.registerLocalSource(sourceName, { root, include: opts.include, exclude: opts.exclude });
+    const scan = await scans.startScan(sourceName, catalog.version);
+
+    const bar = new ProgressBar(opts.progress && !opts.json);
+    const tick = async () => {
+      const p = await store.scanProgress(scan.id);
+      if (!p) return;
+      const total = p.files.analyzed + p.files.failed + p.files.pending;
+      const open = Object.values(p.findings).reduce((a, b) => a + b, 0);
+      bar.update(
+        p.files.analyzed + p.files.failed,
+        p.status === 'queued' ? null : total,
+        `${open} open findings`,
+      );
+    };
+    const timer = setInterval(() => void tick().catch(() => undefined), 150);
+    try {
+      await queue.onIdle();
+    } finally {
+      clearInterval(timer);
+    }
+    await tick();
+    bar.finish();
+
+    const progress = (await store.scanProgress(scan.id))!;
+    const findings = await store.listFindings({ sourceId: scan.source_id, limit: 100_000 });
+    const report: ScanReport = {
+      scan: {
+        ...progress,
+        root,
+        catalog: {
+          file: catalog.source,
+          version: catalog.version,
+          systems: catalog.systems.length,
+          entities: catalog.systems.reduce((n, s) => n + s.entities.length, 0),
+        },
+      },
+      findings: findings.items.filter((f) => f.status !== 'resolved').map(toReportFinding),
+    };
+    const written = await writeReport(opts.out, report);
+    if (opts.json) {
+      process.stdout.write(`${JSON.stringify(report)}\n`);
+    } else {
+      printSummary(report, written.html, path.relative(process.cwd(), root) || '.');
+    }
+    for (const err of queue.failures()) process.stderr.write(`shadowscan: a job failed: ${err.message}\n`);
+    return progress.status === 'completed' ? 0 : 1;
+  });
+}
+
+function printSummary(r: ScanReport, htmlPath: string, shownRoot: string): void {
+  const s = r.scan;
+  const byKind = Object.entries(s.findings)
+    .map(([k, n]) => `${n} ${k}`)
+    .join(', ');
+  const total = Object.values(s.findings).reduce((a, b) => a + b, 0);
+  const out = [
+    '',
+    `Scan of ${shownRoot} ${s.status} (${s.catalog.systems} systems, ${s.catalog.entities} entities in the catalog)`,
+    `  files     ${s.files.seen} spreadsheets; ${s.files.analyzed} analysed, ${s.files.failed} failed, ${s.files.deleted} deleted since the last scan`,
+    `  tables    ${s.tables} found, ${s.matchedTables} matched to an official entity`,
+    `  findings  ${total} open${byKind ? `: ${byKind}` : ''}`,
+    ...r.findings.map((f) => `    - ${f.severity.padEnd(8)} ${f.kind.padEnd(13)} ${f.title}`),
+    `  report    ${path.relative(process.cwd(), htmlPath)} (and report.json beside it)`,
+    '',
+  ];
+  process.stdout.write(out.join('\n'));
+}

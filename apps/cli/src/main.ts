@@ -1,0 +1,122 @@
+import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { FINDING_KINDS, FINDING_STATUSES, ShadowscanError } from '@shadowscan/domain';
+import { fingerprintCommand } from './commands/fingerprint.command';
+import { matchCommand } from './commands/match.command';
+import { scanCommand } from './commands/scan.command';
+import { findingsCommand } from './commands/findings.command';
+
+// Read at run time: package.json sits outside the compiled tree.
+const VERSION = (
+  JSON.parse(readFileSync(path.join(__dirname, '..', '..', '..', '..', 'package.json'), 'utf8')) as {
+    version: string;
+  }
+).version;
+
+/** Exit codes: 0 ok, 1 internal error or failed scan, 2 usage or input error, 3 an unreadable file. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, unreadable: 3 } as const;
+
+function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number ≥ 1');
+  return n;
+}
+
+function oneOf(values: readonly string[]) {
+  return (v: string) => {
+    if (!values.includes(v)) throw new InvalidArgumentError(`must be one of: ${values.join(', ')}`);
+    return v;
+  };
+}
+
+const collect = (v: string, acc: string[]) => [...acc, v];
+
+export function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command('shadowscan')
+    .description('Finds the spreadsheets that duplicate, contradict or extend your systems of record.')
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .showHelpAfterError('(run with --help for usage)');
+
+  program
+    .command('scan')
+    .description(
+      'Scan a folder of spreadsheets against a catalog of systems of record (embedded: no Redis, no server)',
+    )
+    .argument('<path>', 'folder to scan')
+    .requiredOption('-c, --catalog <file>', 'catalog of systems of record (YAML or JSON)')
+    .option(
+      '--db <dir>',
+      'embedded database folder (default: SHADOWSCAN_DB_DIR or .shadowscan/db; DATABASE_URL wins if set)',
+    )
+    .option('-o, --out <dir>', 'write report.html and report.json here', '.shadowscan/report')
+    .option('--name <name>', 'name to register the folder under (default: local:<absolute path>)')
+    .option('--include <glob>', 'only files matching this glob (repeatable)', collect, [])
+    .option('--exclude <glob>', 'skip files matching this glob (repeatable)', collect, [])
+    .option('--json', 'print the scan and its findings as JSON on stdout')
+    .option('--no-progress', 'do not draw the progress bar')
+    .action(async (path: string, opts) => setExit(await scanCommand(path, opts)));
+
+  program
+    .command('fingerprint')
+    .description(
+      'Print the tables and column profiles of spreadsheet files (one JSON line per file with --json)',
+    )
+    .argument('<files...>', 'spreadsheet files (xlsx, xlsm, csv, tsv, txt)')
+    .option('--json', 'JSON output, one object per line')
+    .action(async (files: string[], opts) => setExit(await fingerprintCommand(files, opts)));
+
+  program
+    .command('match')
+    .description('Show which official fields each column of a spreadsheet matches')
+    .argument('<file>', 'spreadsheet file')
+    .requiredOption('-c, --catalog <file>', 'catalog of systems of record (YAML or JSON)')
+    .option('-k, --top-k <n>', 'candidates per column', positiveInt, 5)
+    .option('--json', 'JSON output')
+    .action(async (file: string, opts) => setExit(await matchCommand(file, opts)));
+
+  program
+    .command('findings')
+    .description('List the findings the store holds')
+    .option('--db <dir>', 'embedded database folder (default: SHADOWSCAN_DB_DIR or .shadowscan/db)')
+    .option('--kind <kind>', `only this kind (${FINDING_KINDS.join(', ')})`, oneOf(FINDING_KINDS))
+    .option('--status <status>', `only this status (${FINDING_STATUSES.join(', ')})`, oneOf(FINDING_STATUSES))
+    .option('--entity <entity>', 'only findings on this entity')
+    .option('--limit <n>', 'at most this many', positiveInt, 100)
+    .option('--json', 'JSON output')
+    .action(async (opts) => setExit(await findingsCommand(opts)));
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = buildProgram((c) => (code = c));
+  try {
+    await program.parseAsync(argv);
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version exit 0; anything else commander rejects is a usage error.
+      return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (err instanceof ShadowscanError) {
+      process.stderr.write(`shadowscan: ${err.message}\n`);
+      return EXIT.usage;
+    }
+    throw err;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv).then(
+    (c) => (process.exitCode = c),
+    (e) => {
+      process.stderr.write(`shadowscan: ${e instanceof Error ? e.stack : String(e)}\n`);
+      process.exitCode = EXIT.failed;
+    },
+  );
+}

@@ -1,0 +1,100 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG, type CoreConfig } from '@shadowscan/config';
+import { createConnector } from '@shadowscan/connectors';
+import { UnreadableFileError } from '@shadowscan/domain';
+import { unreadableFinding } from '@shadowscan/findings';
+import {
+  JOB_QUEUE,
+  PermanentJobError,
+  type JobHandler,
+  type JobPayloads,
+  type JobQueue,
+} from '@shadowscan/queue';
+import { ShadowscanStore } from '@shadowscan/store';
+import { analyzeFile, type AnalyzeFileResult } from './analyze-file';
+import { CatalogCache } from './catalog.cache';
+
+/**
+ * analyze: one file version → fingerprint, matches and findings, persisted in one transaction that
+ * also marks the file done. A redelivered job (worker killed after the commit) finds it done and only
+ * makes sure the delivery and the scan's completion happen.
+ */
+@Injectable()
+export class AnalyzeStage implements JobHandler<'analyze'> {
+  readonly job = 'analyze' as const;
+  private readonly log = new Logger(AnalyzeStage.name);
+
+  constructor(
+    private readonly store: ShadowscanStore,
+    private readonly catalogs: CatalogCache,
+    @Inject(JOB_QUEUE) private readonly queue: JobQueue,
+    @Inject(APP_CONFIG) private readonly cfg: CoreConfig,
+  ) {}
+
+  async handle(p: JobPayloads['analyze']): Promise<void> {
+    const scanFile = await this.store.getScanFile(p.scanId, p.fileId);
+    if (!scanFile) throw new PermanentJobError(`file ${p.fileId} is not part of scan ${p.scanId}`);
+    if (scanFile.state === 'pending') {
+      const scan = await this.store.getScan(p.scanId);
+      const source = await this.store.getSource(p.sourceId);
+      if (!scan || !source)
+        throw new PermanentJobError(`scan ${p.scanId} or source ${p.sourceId} does not exist`);
+      const { catalog, matcher } = await this.catalogs.get(scan.catalog_version);
+      const maxBytes = this.cfg.SHADOWSCAN_MAX_FILE_MB * 1024 * 1024;
+      const started = Date.now();
+      let result: AnalyzeFileResult;
+      const connector = createConnector(source.kind, source.config);
+      try {
+        const opened = await connector.open(
+          { id: p.fileId, path: scanFile.path, version: p.version },
+          maxBytes,
+        );
+        try {
+          result = await analyzeFile({
+            absPath: opened.path,
+            file: scanFile.path,
+            sourceId: source.id,
+            catalog,
+            matcher,
+            limits: { maxFileBytes: maxBytes, timeoutMs: this.cfg.SHADOWSCAN_FILE_TIMEOUT_MS },
+          });
+        } finally {
+          await opened.release();
+        }
+      } catch (e) {
+        if (!(e instanceof UnreadableFileError)) throw e;
+        result = {
+          fingerprint: null,
+          matches: [],
+          findings: [unreadableFinding(source.id, scanFile.path, e.code, e.message)],
+          error: { code: e.code, message: e.message },
+        };
+      }
+      const tables = result.fingerprint?.tables.length ?? 0;
+      await this.store.recordAnalysis({
+        scanId: p.scanId,
+        sourceId: p.sourceId,
+        fileId: p.fileId,
+        path: scanFile.path,
+        version: p.version,
+        fingerprint: result.fingerprint,
+        matches: result.matches,
+        errorCode: result.error?.code ?? null,
+        tables,
+        matchedTables: result.matches.filter((m) => m.entity).length,
+        findings: result.findings,
+      });
+      this.log.log(
+        `analysed ${scanFile.path}: ${result.error ? `unreadable (${result.error.code})` : `${tables} tables`}, ${result.findings.length} findings in ${Date.now() - started} ms`,
+      );
+    }
+    await this.queue.add('findings', { scanId: p.scanId, fileId: p.fileId });
+    await this.store.completeScanIfDone(p.scanId);
+  }
+
+  async failed(p: JobPayloads['analyze'], error: Error): Promise<void> {
+    this.log.error(`analysis of file ${p.fileId} in scan ${p.scanId} failed for good: ${error.message}`);
+    await this.store.markScanFileFailed(p.scanId, p.fileId, error.message);
+    await this.store.completeScanIfDone(p.scanId);
+  }
+}

@@ -1,0 +1,60 @@
+import { Inject, Module, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
+import { ConfigModule, type CoreConfig } from '@shadowscan/config';
+import { JOB_QUEUE, JobRegistry, QueueModule, type JobQueue } from '@shadowscan/queue';
+import { StoreModule } from '@shadowscan/store';
+import { AnalyzeStage } from './analyze.stage';
+import { CatalogCache } from './catalog.cache';
+import { CrawlStage } from './crawl.stage';
+import { FINDINGS_SINK } from './findings-sink.port';
+import { FindingsStage, LogFindingsSink } from './findings.stage';
+import { ScanService } from './scan.service';
+
+export const CONSUME_JOBS = Symbol('CONSUME_JOBS');
+export const WORKER_CONCURRENCY = Symbol('WORKER_CONCURRENCY');
+
+/**
+ * The providers every app shares. Whether this process also consumes jobs is the root module's
+ * choice (CONSUME_JOBS): the worker does, the CLI and an inline-driver API do, a BullMQ API does not.
+ */
+export interface PipelineOptions {
+  config: CoreConfig;
+  /** Run the stage handlers in this process. */
+  consume: boolean;
+  concurrency: number;
+}
+
+@Module({})
+export class PipelineModule implements OnApplicationBootstrap {
+  static forRoot(opts: PipelineOptions): DynamicModule {
+    return {
+      module: PipelineModule,
+      imports: [ConfigModule.forRoot(opts.config), StoreModule, QueueModule],
+      providers: [
+        CatalogCache,
+        CrawlStage,
+        AnalyzeStage,
+        FindingsStage,
+        ScanService,
+        { provide: FINDINGS_SINK, useClass: LogFindingsSink },
+        { provide: CONSUME_JOBS, useValue: opts.consume },
+        { provide: WORKER_CONCURRENCY, useValue: opts.concurrency },
+      ],
+      exports: [ScanService, CatalogCache, StoreModule, QueueModule],
+    };
+  }
+
+  constructor(
+    @Inject(JOB_QUEUE) private readonly queue: JobQueue,
+    @Inject(CONSUME_JOBS) private readonly consume: boolean,
+    @Inject(WORKER_CONCURRENCY) private readonly concurrency: number,
+    private readonly crawl: CrawlStage,
+    private readonly analyze: AnalyzeStage,
+    private readonly findings: FindingsStage,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    // Built in every app, consuming or not, so a missing or doubled handler fails every boot.
+    const registry = JobRegistry.from([this.crawl, this.analyze, this.findings]);
+    if (this.consume) await this.queue.work(registry, { concurrency: this.concurrency });
+  }
+}

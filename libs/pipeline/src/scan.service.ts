@@ -1,0 +1,57 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { stat } from 'node:fs/promises';
+import * as path from 'node:path';
+import { loadCatalog } from '@shadowscan/catalog';
+import { createConnector, type LocalFolderConfig } from '@shadowscan/connectors';
+import { ShadowscanError, type ResolvedCatalog } from '@shadowscan/domain';
+import { JOB_QUEUE, type JobQueue } from '@shadowscan/queue';
+import { ShadowscanStore, type ScanRow, type SourceRow } from '@shadowscan/store';
+
+/** The entry points that the API and the CLI share: register sources, start scans. */
+@Injectable()
+export class ScanService {
+  constructor(
+    private readonly store: ShadowscanStore,
+    @Inject(JOB_QUEUE) private readonly queue: JobQueue,
+  ) {}
+
+  async registerLocalSource(
+    name: string,
+    config: LocalFolderConfig & { catalog?: string },
+  ): Promise<SourceRow> {
+    const root = path.resolve(config.root);
+    const settings: Record<string, unknown> = {
+      root,
+      include: config.include ?? [],
+      exclude: config.exclude ?? [],
+    };
+    if (config.catalog) settings.catalog = path.resolve(config.catalog);
+    createConnector('local', settings); // validates before anything is stored
+    if (!(await stat(root).catch(() => null))?.isDirectory()) {
+      throw new ShadowscanError('source_invalid', `Folder ${root} does not exist or is not a folder.`);
+    }
+    return this.store.upsertSource({ name, kind: 'local', config: settings });
+  }
+
+  /** Reads the catalog file (and its extracts) and stores it as an immutable version. */
+  async importCatalog(file: string): Promise<ResolvedCatalog> {
+    const catalog = await loadCatalog(file);
+    await this.store.saveCatalog(catalog);
+    return catalog;
+  }
+
+  async startScan(sourceName: string, catalogVersion: string): Promise<ScanRow> {
+    const source = await this.store.getSourceByName(sourceName);
+    if (!source)
+      throw new ShadowscanError('source_not_found', `No source named "${sourceName}" is registered.`);
+    if (!(await this.store.getCatalog(catalogVersion))) {
+      throw new ShadowscanError(
+        'catalog_not_found',
+        `Catalog version ${catalogVersion} is not in the store.`,
+      );
+    }
+    const scan = await this.store.createScan(source.id, catalogVersion);
+    await this.queue.add('crawl', { scanId: scan.id });
+    return scan;
+  }
+}
