@@ -1,0 +1,154 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+
+const ROOT = path.join(__dirname, '..');
+const BIN = path.join(ROOT, 'bin', 'shadowscan.js');
+const EXAMPLES = path.join(ROOT, 'examples');
+
+jest.setTimeout(120_000);
+
+/** Runs the built CLI as a user would, with no REDIS_URL or DATABASE_URL in its environment. */
+function cli(args: string[], cwd = ROOT) {
+  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' };
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, env, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('shadowscan CLI', () => {
+  let tmp: string;
+  beforeAll(() => (tmp = mkdtempSync(path.join(tmpdir(), 'ss-cli-'))));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('prints help listing the commands', () => {
+    const r = cli(['--help']);
+    expect(r.code).toBe(0);
+    for (const c of ['scan', 'fingerprint', 'match', 'findings']) expect(r.stdout).toContain(c);
+  });
+
+  it('exits 2 on a usage error', () => {
+    const r = cli(['scan', EXAMPLES]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--catalog/);
+  });
+
+  it('fingerprints a spreadsheet as one JSON line in the contract shape', () => {
+    const file = path.join(EXAMPLES, 'workspace/Finance/AP/Vendor master (copy from ERP).xlsx');
+    const r = cli(['fingerprint', file, '--json']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const fp = JSON.parse(lines[0]);
+    expect(fp).toMatchObject({
+      file,
+      format: 'xlsx',
+      sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+      risks: {},
+    });
+    expect(fp.tables[0]).toMatchObject({
+      sheet: expect.any(String),
+      range: expect.any(String),
+      headerRow: 1,
+      rowCount: 60,
+    });
+    expect(fp.tables[0].columns[0]).toMatchObject({
+      name: 'Supplier ID',
+      index: 0,
+      type: 'id',
+      nullRatio: 0,
+      distinct: 60,
+    });
+  });
+
+  it('exits 3 with a one-line reason for a corrupt and an encrypted file, and still prints the good one', () => {
+    const ws = path.join(EXAMPLES, 'workspace/Finance');
+    const r = cli([
+      'fingerprint',
+      path.join(ws, 'Budget 2027 DRAFT.xlsx'),
+      path.join(ws, 'AP/Invoice tracker 2026.csv'),
+      path.join(ws, 'Payroll summary (protected).xlsx'),
+      '--json',
+    ]);
+    expect(r.code).toBe(3);
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.error?.code ?? 'ok')).toEqual(['corrupt', 'ok', 'encrypted']);
+    for (const l of [lines[0], lines[2]]) {
+      expect(Object.keys(l)).toEqual(['file', 'error']);
+      expect(l.error.message).not.toContain('\n');
+    }
+    const human = cli(['fingerprint', path.join(ws, 'Budget 2027 DRAFT.xlsx')]);
+    expect(human.code).toBe(3);
+    expect(human.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('matches columns to official fields in the contract shape', () => {
+    const r = cli([
+      'match',
+      path.join(EXAMPLES, 'workspace/Sales/Key accounts Q3 2026.xlsx'),
+      '--catalog',
+      path.join(EXAMPLES, 'catalog.yaml'),
+      '--top-k',
+      '3',
+      '--json',
+    ]);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.tables[0].entity).toMatchObject({
+      system: 'crm',
+      entity: 'customer',
+      score: expect.any(Number),
+    });
+    const col = out.tables[0].columns.find((c: { column: string }) => c.column === 'Cust No');
+    expect(col.candidates.length).toBeLessThanOrEqual(3);
+    expect(col.candidates[0]).toMatchObject({ system: 'crm', entity: 'customer', field: 'customer_id' });
+  });
+
+  it('scans the example embedded, writes the report, and lists the findings from the store', () => {
+    const db = path.join(tmp, 'db');
+    const out = path.join(tmp, 'report');
+    const r = cli([
+      'scan',
+      path.join(EXAMPLES, 'workspace'),
+      '--catalog',
+      path.join(EXAMPLES, 'catalog.yaml'),
+      '--db',
+      db,
+      '--out',
+      out,
+      '--json',
+    ]);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.scan).toMatchObject({ status: 'completed', files: { seen: 9, analyzed: 9 } });
+    const kinds = report.findings.map((f: { kind: string }) => f.kind).sort();
+    expect(kinds.filter((k: string) => k === 'duplicate')).toHaveLength(5);
+    expect(kinds.filter((k: string) => k === 'unreadable')).toHaveLength(2);
+    for (const f of report.findings) {
+      expect(Object.keys(f)).toEqual(
+        expect.arrayContaining([
+          'id',
+          'kind',
+          'severity',
+          'status',
+          'file',
+          'sheet',
+          'system',
+          'entity',
+          'evidence',
+        ]),
+      );
+      expect(path.isAbsolute(f.file)).toBe(false);
+    }
+    expect(report.findings.find((f: { kind: string }) => f.kind === 'unreadable').evidence.code).toMatch(
+      /corrupt|encrypted/,
+    );
+
+    const listed = cli(['findings', '--db', db, '--kind', 'unreadable', '--json']);
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout).total).toBe(2);
+  });
+});
