@@ -1,0 +1,53 @@
+import type { ColumnType } from '@shadowscan/domain';
+import { TypeTally, typeFits } from './column-type';
+import { type CellScalar, normaliseValue } from './normalise';
+
+function infer(values: CellScalar[]): { type: ColumnType; typeShare: number } {
+  const tally = new TypeTally();
+  for (const v of values) {
+    const norm = normaliseValue(v);
+    if (norm !== '') tally.add(typeFits(v, norm));
+  }
+  return tally.result();
+}
+
+describe('column type inference', () => {
+  it.each<[ColumnType, CellScalar[]]>([
+    ['boolean', [true, false, true]],
+    ['boolean', ['Yes', 'no', 'Y', 'N', 'TRUE']],
+    ['integer', [1, 2, 3, '4', '-5', '1,234']],
+    ['decimal', [1.5, '2.25', 3, '0.5']],
+    ['decimal', ['12,5', '7,25', '1,5']],
+    ['currency', ['$1,234.50', '€ 12', '1 234,50 EUR', '£7', 'USD 15.00']],
+    ['percent', ['12%', '5.5%', '-3 %']],
+    ['date', [new Date(Date.UTC(2024, 0, 2)), '2024-02-29', '31/12/2023', '12/31/2023', '1.2.2024']],
+    ['datetime', [new Date(Date.UTC(2024, 0, 2, 10, 30)), '2024-01-02T10:30:00Z', '2024-01-03 08:00']],
+    ['email', ['a@b.com', 'First.Last@example.co.uk']],
+    ['url', ['https://example.com/x', 'http://a.io', 'www.example.org']],
+    ['phone', ['+1 (555) 123-4567', '020 7946 0958', '+44-20-7946-0958']],
+    ['id', ['CUST-00042', 'CUST-00043', 'AB12', 'X9-Y']],
+    ['id', ['00042', '00043', '01000']],
+    ['string', ['Acme', 'Beta Ltd', 'gamma']],
+    ['empty', []],
+  ])('%s for %p', (type, values) => {
+    expect(infer(values).type).toBe(type);
+  });
+
+  it('tolerates up to 10% misfits and reports the share', () => {
+    const values: CellScalar[] = [...Array.from({ length: 9 }, (_, i) => i), 'n/a'];
+    expect(infer(values)).toEqual({ type: 'integer', typeShare: 0.9 });
+    expect(infer([...values, 'unknown']).type).toBe('string');
+  });
+
+  it('lets a wider type absorb narrower values', () => {
+    expect(infer([1, 2, 3, 4, 5.5, 6.5]).type).toBe('decimal');
+    expect(infer(['$5', 10, '$7.50', 3]).type).toBe('currency');
+    expect(infer([new Date(Date.UTC(2024, 0, 1)), new Date(Date.UTC(2024, 0, 1, 9))]).type).toBe('datetime');
+    expect(infer(['CUST-1', 'CUST-2', '17', 'CUST-4']).type).toBe('id');
+  });
+
+  it('rejects impossible dates and ambiguous non-currency text', () => {
+    expect(infer(['2024-02-30', '2023-13-01', '31/31/2024']).type).not.toMatch(/date/);
+    expect(infer(['12 apples', '3 pears']).type).toBe('string');
+  });
+});

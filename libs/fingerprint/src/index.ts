@@ -1,0 +1,4 @@
+export { DEFAULT_LIMITS, type FingerprintLimits } from './limits';
+export { detectFormat } from './format';
+export { fingerprintFile, type FingerprintOptions } from './fingerprint';
+export { normaliseHeader, normaliseValue } from './normalise';

@@ -1,0 +1,86 @@
+/** A cell value once the reader has unwrapped formulas, rich text and hyperlinks. */
+export type CellScalar = string | number | boolean | Date | null;
+
+const PLAIN_NUMBER = /^[+-]?(?:0|[1-9]\d*)(?:\.\d+)?$/;
+
+/**
+ * Canonical text of a cell value, used to compare values across files and with systems of record:
+ * trimmed, whitespace collapsed, lowercased; numbers without trailing zeros; dates as ISO text.
+ */
+export function normaliseValue(v: unknown): string {
+  const scalar = toScalar(v);
+  if (scalar === null) return '';
+  if (typeof scalar === 'number') return canonicalNumber(scalar);
+  if (typeof scalar === 'boolean') return scalar ? 'true' : 'false';
+  if (scalar instanceof Date) return isoDate(scalar);
+  const text = scalar.trim().replace(/\s+/g, ' ').toLowerCase();
+  return PLAIN_NUMBER.test(text) ? canonicalNumericText(text) : text;
+}
+
+/** Header names compare case- and spacing-insensitively. */
+export function normaliseHeader(h: string): string {
+  return h.trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+/** How a value reads as a column name: like normaliseValue, but keeping the author's capitalisation. */
+export function displayText(v: CellScalar): string {
+  if (typeof v === 'string') return v.trim().replace(/\s+/g, ' ');
+  return normaliseValue(v);
+}
+
+/** Unwraps the object shapes exceljs uses for rich text, hyperlinks, formulas and errors. */
+export function toScalar(v: unknown): CellScalar {
+  if (v === null || v === undefined) return null;
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return v;
+    case 'number':
+      return Number.isFinite(v) ? v : null;
+    case 'bigint':
+      return v.toString();
+    case 'object':
+      break;
+    default:
+      return null;
+  }
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v;
+  const o = v as Record<string, unknown>;
+  if (Array.isArray(o.richText)) {
+    return o.richText.map((run: unknown) => String((run as { text?: unknown } | null)?.text ?? '')).join('');
+  }
+  if ('formula' in o || 'sharedFormula' in o) return toScalar(o.result);
+  if ('hyperlink' in o) return toScalar(o.text);
+  return null;
+}
+
+/** Excel keeps 15 significant digits, so anything beyond is binary noise (0.1 + 0.2). */
+function canonicalNumber(n: number): string {
+  // Integers below 10^15 are exact already; skipping toPrecision keeps the common case cheap.
+  if (Number.isInteger(n) && Math.abs(n) < 1e15) return String(n);
+  return String(Number(n.toPrecision(15)));
+}
+
+/** Done on the text rather than via Number so that long digit strings keep every digit. */
+function canonicalNumericText(text: string): string {
+  let t = text.startsWith('+') ? text.slice(1) : text;
+  if (t.includes('.')) t = t.replace(/\.?0+$/, '');
+  return /^-0$/.test(t) ? '0' : t;
+}
+
+function isoDate(d: Date): string {
+  const iso = d.toISOString();
+  return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso;
+}
+
+/** 1 -> "A", 27 -> "AA". */
+export function columnLetters(column: number): string {
+  let n = column;
+  let letters = '';
+  while (n > 0) {
+    const rem = (n - 1) % 26;
+    letters = String.fromCharCode(65 + rem) + letters;
+    n = Math.floor((n - 1) / 26);
+  }
+  return letters;
+}

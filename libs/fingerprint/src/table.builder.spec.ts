@@ -1,0 +1,143 @@
+import type { CellScalar } from './normalise';
+import { TableBuilder, schemaHash } from './table.builder';
+
+/** rows: [rowNumber, [column letter index from 1, value]...] */
+function build(rows: Array<[number, CellScalar[]]>, cap = 100) {
+  const builder = new TableBuilder('Sheet1', cap);
+  for (const [rowNumber, values] of rows) {
+    builder.addRow(
+      rowNumber,
+      values.flatMap((value, i) => (value === null ? [] : [{ column: i + 1, value }])),
+    );
+  }
+  return builder.finish();
+}
+
+describe('TableBuilder', () => {
+  it('returns null for a sheet without non-empty cells', () => {
+    expect(build([])).toBeNull();
+    expect(build([[1, ['  ', null, '']]])).toBeNull();
+  });
+
+  it('uses the first non-empty row as header', () => {
+    const t = build([
+      [2, [null, 'a', 'b']],
+      [3, [null, 1, 2]],
+    ])!;
+    expect(t).toMatchObject({ headerRow: 2, range: 'B2:C3', rowCount: 1 });
+    expect(t.columns.map((c) => c.name)).toEqual(['a', 'b']);
+  });
+
+  it('skips a title row when a wider row follows within five rows', () => {
+    const t = build([
+      [1, ['Quarterly report']],
+      [2, ['generated today']],
+      [6, ['id', 'name']],
+      [7, [1, 'x']],
+    ])!;
+    expect(t).toMatchObject({ headerRow: 6, range: 'A6:B7', rowCount: 1 });
+  });
+
+  it('keeps a lone first row as header when no wider row follows soon enough', () => {
+    const t = build([
+      [1, ['Title']],
+      [7, ['id', 'name']],
+      [8, [1, 'x']],
+    ])!;
+    expect(t.headerRow).toBe(1);
+    expect(t.columns.map((c) => c.name)).toEqual(['Title']);
+    expect(t.rowCount).toBe(2);
+    expect(t.range).toBe('A1:A8');
+  });
+
+  it('treats a one-column sheet as a one-column table', () => {
+    const t = build([
+      [1, ['email']],
+      [2, ['a@x.io']],
+      [3, ['b@x.io']],
+    ])!;
+    expect(t).toMatchObject({ headerRow: 1, rowCount: 2, range: 'A1:A3' });
+    expect(t.columns[0]).toMatchObject({ type: 'email', distinct: 2 });
+  });
+
+  it('names blank and duplicate headers', () => {
+    const t = build([[1, ['Name', null, 'name', 'Name (2)', 'NAME', 'x']]])!;
+    expect(t.columns.map((c) => c.name)).toEqual([
+      'Name',
+      'column_B',
+      'name (2)',
+      'Name (2) (2)',
+      'NAME (3)',
+      'x',
+    ]);
+  });
+
+  it('ignores cells outside the header span and rows empty within it', () => {
+    const t = build([
+      [1, [null, 'a', 'b']],
+      [2, ['left', null, null, 'right']],
+      [3, [null, 1, null]],
+      [4, [null, ' ', null]],
+    ])!;
+    expect(t.rowCount).toBe(1);
+    expect(t.range).toBe('B1:C3');
+    expect(t.columns[0]).toMatchObject({ nullRatio: 0, distinct: 1, values: ['1'] });
+    expect(t.columns[1]).toMatchObject({
+      type: 'empty',
+      nullRatio: 1,
+      distinct: 0,
+      values: [],
+      typeShare: 0,
+    });
+  });
+
+  it('counts distinct normalised values and keeps a first-seen sample', () => {
+    const t = build(
+      [
+        [1, ['v']],
+        [2, ['B']],
+        [3, ['a']],
+        [4, [' b ']],
+        [5, ['c']],
+        [6, [null]],
+      ],
+      2,
+    )!;
+    expect(t.columns[0]).toMatchObject({ distinct: 3, values: ['b', 'a'] });
+    expect(t.rowCount).toBe(4);
+  });
+
+  it('reports a header-only table with no rows', () => {
+    const t = build([[3, ['a', 'b']]])!;
+    expect(t).toMatchObject({ rowCount: 0, range: 'A3:B3' });
+    expect(t.columns[0].nullRatio).toBe(0);
+  });
+});
+
+describe('schemaHash', () => {
+  it('depends on normalised names and types only', () => {
+    const a = schemaHash([
+      { name: 'Customer  ID', type: 'id' },
+      { name: 'Name', type: 'string' },
+    ]);
+    expect(a).toMatch(/^[0-9a-f]{16}$/);
+    expect(
+      schemaHash([
+        { name: ' customer id', type: 'id' },
+        { name: 'NAME', type: 'string' },
+      ]),
+    ).toBe(a);
+    expect(
+      schemaHash([
+        { name: 'Customer ID', type: 'integer' },
+        { name: 'Name', type: 'string' },
+      ]),
+    ).not.toBe(a);
+    expect(
+      schemaHash([
+        { name: 'Name', type: 'string' },
+        { name: 'Customer ID', type: 'id' },
+      ]),
+    ).not.toBe(a);
+  });
+});
