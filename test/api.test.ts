@@ -29,6 +29,19 @@ describe('API', () => {
     });
   });
 
+  it('answers 503 naming Redis when Redis is unreachable', async () => {
+    const broken = await startApi({ ...env, REDIS_URL: 'redis://127.0.0.1:1' });
+    try {
+      const res = await request(broken.getHttpServer()).get('/health').expect(503);
+      expect(res.body).toMatchObject({
+        status: 'degraded',
+        checks: { database: { status: 'up' }, redis: { status: 'down' } },
+      });
+    } finally {
+      await broken.close();
+    }
+  });
+
   it('serves the OpenAPI document at /docs', async () => {
     const res = await request(api.getHttpServer()).get('/docs-json').expect(200);
     expect(Object.keys(res.body.paths)).toEqual(

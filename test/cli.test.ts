@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
@@ -10,8 +10,8 @@ const EXAMPLES = path.join(ROOT, 'examples');
 jest.setTimeout(120_000);
 
 /** Runs the built CLI as a user would, with no REDIS_URL or DATABASE_URL in its environment. */
-function cli(args: string[], cwd = ROOT) {
-  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' };
+function cli(args: string[], cwd = ROOT, extraEnv: Record<string, string> = {}) {
+  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...extraEnv };
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd, env, encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -150,5 +150,37 @@ describe('shadowscan CLI', () => {
     const listed = cli(['findings', '--db', db, '--kind', 'unreadable', '--json']);
     expect(listed.code).toBe(0);
     expect(JSON.parse(listed.stdout).total).toBe(2);
+  });
+
+  it('keeps cell values and secrets out of its logs, even at trace level', () => {
+    const r = cli(
+      [
+        'scan',
+        path.join(EXAMPLES, 'workspace'),
+        '--catalog',
+        path.join(EXAMPLES, 'catalog.yaml'),
+        '--db',
+        path.join(tmp, 'db-logs'),
+        '--out',
+        path.join(tmp, 'r2'),
+        '--json',
+      ],
+      ROOT,
+      { LOG_LEVEL: 'trace' },
+    );
+    expect(r.code).toBe(0);
+    expect(r.stderr.length).toBeGreaterThan(0);
+    // Values that sit in the example's cells: a vendor IBAN, a customer id, an e-mail domain.
+    const customers = readFileSync(path.join(EXAMPLES, 'systems/crm/customers.csv'), 'utf8')
+      .split('\n')[1]
+      .split(',');
+    for (const value of [customers[0], customers[1], customers[2]]) expect(r.stderr).not.toContain(value);
+    for (const line of r.stderr.trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
+  });
+
+  it('rejects an unknown SHADOWSCAN_ variable by name', () => {
+    const r = cli(['findings', '--db', path.join(tmp, 'db-x')], ROOT, { SHADOWSCAN_QUEUE_DRIVR: 'bullmq' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/SHADOWSCAN_QUEUE_DRIVR: unknown variable/);
   });
 });

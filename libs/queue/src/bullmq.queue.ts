@@ -44,6 +44,8 @@ export class BullmqJobQueue implements JobQueue {
           removeOnFail: { count: this.opts.keepFailed },
         },
       });
+      // Without a listener an unreachable Redis would surface as an unhandled 'error' event.
+      q.on('error', () => undefined);
       this.queues.set(name, q);
     }
     return q;
