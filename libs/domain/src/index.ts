@@ -4,3 +4,4 @@ export * from './catalog';
 export * from './match';
 export * from './finding';
 export * from './errors';
+export * from './minhash';
