@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
@@ -150,6 +150,29 @@ describe('shadowscan CLI', () => {
     const listed = cli(['findings', '--db', db, '--kind', 'unreadable', '--json']);
     expect(listed.code).toBe(0);
     expect(JSON.parse(listed.stdout).total).toBe(2);
+
+    // The audit log of that scan verifies; a person's triage is recorded and still verifies.
+    const id = report.findings.find((f: { kind: string }) => f.kind === 'unreadable').id;
+    const triaged = cli([
+      'triage',
+      id,
+      '--status',
+      'acknowledged',
+      '--reason',
+      'owner asked for the password',
+      '--by',
+      'it@example.com',
+      '--db',
+      db,
+      '--json',
+    ]);
+    expect(triaged.code).toBe(0);
+    expect(JSON.parse(triaged.stdout).status).toBe('acknowledged');
+    const verify = cli(['audit', 'verify', '--db', db, '--json']);
+    expect(verify.code).toBe(0);
+    expect(JSON.parse(verify.stdout)).toMatchObject({ ok: true });
+    expect(existsSync(path.join(out, 'report.xlsx'))).toBe(true);
+    expect(readFileSync(path.join(out, 'report.html'), 'utf8')).toContain('Shadowscan report');
   });
 
   it('keeps cell values and secrets out of its logs, even at trace level', () => {

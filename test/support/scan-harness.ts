@@ -15,9 +15,12 @@ export class InlineHarness {
     readonly queue: InlineJobQueue,
   ) {}
 
-  static async start(db: { databaseUrl?: string; dataDir?: string }): Promise<InlineHarness> {
+  static async start(
+    db: { databaseUrl?: string; dataDir?: string },
+    env: Record<string, string> = {},
+  ): Promise<InlineHarness> {
     const config: CoreConfig = {
-      ...loadConfig(cliConfigSchema, { LOG_LEVEL: 'silent' }),
+      ...loadConfig(cliConfigSchema, { LOG_LEVEL: 'silent', ...env }),
       DATABASE_URL: db.databaseUrl,
       SHADOWSCAN_DB_DIR: db.dataDir ?? 'memory://',
       SHADOWSCAN_JOB_BACKOFF_MS: 10,

@@ -7,6 +7,8 @@ import { fingerprintCommand } from './commands/fingerprint.command';
 import { matchCommand } from './commands/match.command';
 import { scanCommand } from './commands/scan.command';
 import { findingsCommand } from './commands/findings.command';
+import { auditVerifyCommand } from './commands/audit.command';
+import { triageCommand } from './commands/triage.command';
 
 // Read at run time: package.json sits outside the compiled tree.
 const VERSION = (
@@ -77,6 +79,32 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('-k, --top-k <n>', 'candidates per column', positiveInt, 5)
     .option('--json', 'JSON output')
     .action(async (file: string, opts) => setExit(await matchCommand(file, opts)));
+
+  program
+    .command('triage')
+    .description('Record a decision on a finding (kept across rescans, written to the audit log)')
+    .argument('<id>', 'finding id')
+    .requiredOption(
+      '--status <status>',
+      `new status (${FINDING_STATUSES.join(', ')})`,
+      oneOf(FINDING_STATUSES),
+    )
+    .requiredOption('--reason <text>', 'why (goes into the audit log)')
+    .requiredOption('--by <who>', 'who decides (goes into the audit log)')
+    .option('--owner <who>', 'who handles the finding from now on')
+    .option('--until <date>', 'for accepted_risk: when the acceptance lapses (ISO date)')
+    .option('--db <dir>', 'embedded database folder')
+    .option('--json', 'JSON output')
+    .action(async (id: string, opts) => setExit(await triageCommand(id, opts)));
+
+  program
+    .command('audit')
+    .description('Audit log commands')
+    .command('verify')
+    .description('Check that the audit log is intact (each entry hashes the one before)')
+    .option('--db <dir>', 'embedded database folder')
+    .option('--json', 'JSON output')
+    .action(async (opts) => setExit(await auditVerifyCommand(opts)));
 
   program
     .command('findings')

@@ -9,6 +9,7 @@ import { ShadowscanError } from '@shadowscan/domain';
 const PREFIX = 'SHADOWSCAN_';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const share = z.coerce.number().min(0).max(1);
 
 const common = {
   SHADOWSCAN_QUEUE_DRIVER: z.enum(['inline', 'bullmq']).default('inline'),
@@ -25,6 +26,17 @@ const common = {
   SHADOWSCAN_KEEP_FAILED_JOBS: int(0, 1_000_000).default(5_000),
   SHADOWSCAN_MAX_FILE_MB: int(1, 10_000).default(100),
   SHADOWSCAN_FILE_TIMEOUT_MS: int(100, 3_600_000).default(120_000),
+  // Findings: thresholds a data owner can reason about, and how much evidence shows.
+  SHADOWSCAN_MIN_FIELD_COVERAGE: share.default(0.34),
+  SHADOWSCAN_MIN_KEY_OVERLAP: share.default(0.5),
+  SHADOWSCAN_SEVERE_CONFLICT_RATE: share.default(0.1),
+  SHADOWSCAN_EVIDENCE_MASKING: z.enum(['sensitive', 'all', 'none']).default('sensitive'),
+  SHADOWSCAN_EVIDENCE_EXAMPLES: int(0, 1000).default(5),
+  // Delivery of finding changes: a webhook signed with HMAC-SHA256 (secret from env or a file).
+  SHADOWSCAN_WEBHOOK_URL: z.string().url().optional(),
+  SHADOWSCAN_WEBHOOK_SECRET: z.string().min(16).optional(),
+  SHADOWSCAN_WEBHOOK_SECRET_FILE: z.string().min(1).optional(),
+  SHADOWSCAN_WEBHOOK_TIMEOUT_MS: int(100, 120_000).default(10_000),
 };
 
 export const workerConfigSchema = z

@@ -42,4 +42,8 @@ export interface Finding extends DetectedFinding {
   lastSeenAt: string;
   resolvedAt: string | null;
   lastScanId: string;
+  /** Who is handling it (set in triage). */
+  owner?: string | null;
+  /** For accepted_risk: when the acceptance lapses and the finding reopens. */
+  riskExpiresAt?: string | null;
 }

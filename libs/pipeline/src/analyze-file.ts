@@ -2,13 +2,33 @@ import {
   UnreadableFileError,
   type DetectedFinding,
   type ResolvedCatalog,
+  type SorEntity,
   type TableMatch,
   type UnreadableCode,
   type WorkbookFingerprint,
 } from '@shadowscan/domain';
-import { detectFindings, unreadableFinding } from '@shadowscan/findings';
-import { fingerprintFile, type FingerprintLimits } from '@shadowscan/fingerprint';
+import {
+  assessDuplicates,
+  contradictionFinding,
+  DEFAULT_THRESHOLDS,
+  duplicateFinding,
+  extensionFinding,
+  findContradictions,
+  tableContentHash,
+  unreadableFinding,
+  type DetectorThresholds,
+  type MaskingPolicy,
+  type OfficialLookup,
+} from '@shadowscan/findings';
+import { fingerprintFile, normaliseValue, streamTableRows, type FingerprintLimits } from '@shadowscan/fingerprint';
 import type { Matcher } from '@shadowscan/matching';
+
+export interface EvidencePolicy {
+  masking: MaskingPolicy;
+  maxExamples: number;
+}
+
+export const DEFAULT_EVIDENCE: EvidencePolicy = { masking: 'sensitive', maxExamples: 5 };
 
 export interface AnalyzeFileInput {
   /** Where the bytes are on disk now. */
@@ -19,39 +39,91 @@ export interface AnalyzeFileInput {
   catalog: ResolvedCatalog;
   matcher: Matcher;
   limits?: Partial<FingerprintLimits>;
+  thresholds?: DetectorThresholds;
+  evidence?: EvidencePolicy;
+  /** How widely the file is shared, where the connector knows. */
+  sharingScope?: string | null;
+  /** Official rows of an entity by key, or null when the catalog has none to compare with. */
+  lookupFor?: (entity: SorEntity) => Promise<OfficialLookup | null>;
 }
 
 export interface AnalyzeFileResult {
   fingerprint: WorkbookFingerprint | null;
   matches: TableMatch[];
   findings: DetectedFinding[];
+  signatures: Array<{ sheet: string; range: string; schemaHash: string; contentHash: string; rows: number }>;
   error: { code: UnreadableCode; message: string } | null;
 }
 
 /**
- * fingerprint → match → detect for one file: the heart of the `analyze` stage, with no I/O beyond
- * reading the file, so the worker, the CLI and the benchmarks run exactly the same code.
+ * fingerprint → match → detect for one file: the heart of the `analyze` stage. The only I/O is
+ * reading the file (twice for a table that joins an official entity: its rows are streamed for the
+ * contradiction check) and the official-row look-ups it is given, so the worker, the CLI and the
+ * benchmarks run exactly the same code.
  */
 export async function analyzeFile(input: AnalyzeFileInput): Promise<AnalyzeFileResult> {
+  const thresholds = input.thresholds ?? DEFAULT_THRESHOLDS;
+  const evidence = input.evidence ?? DEFAULT_EVIDENCE;
   let fingerprint: WorkbookFingerprint;
   try {
     fingerprint = await fingerprintFile(input.absPath, { displayName: input.file, limits: input.limits });
   } catch (e) {
     if (!(e instanceof UnreadableFileError)) throw e;
-    return {
-      fingerprint: null,
-      matches: [],
-      findings: [unreadableFinding(input.sourceId, input.file, e.code, e.message)],
-      error: { code: e.code, message: e.message },
-    };
+    return unreadableResult(input, e);
   }
   const matches = fingerprint.tables.map((t) => input.matcher.matchTable(t));
-  const findings = detectFindings({
+  const detectInput = {
     sourceId: input.sourceId,
     file: input.file,
     tables: fingerprint.tables,
     matches,
     catalog: input.catalog,
-  });
-  return { fingerprint, matches, findings, error: null };
+    sharingScope: input.sharingScope,
+  };
+  const findings: DetectedFinding[] = [];
+  try {
+    for (const verdict of assessDuplicates(detectInput, thresholds)) {
+      findings.push(duplicateFinding(detectInput, verdict));
+      const ext = extensionFinding(detectInput, verdict);
+      if (ext) findings.push(ext);
+      const lookup = verdict.keyed && input.lookupFor ? await input.lookupFor(verdict.entity) : null;
+      if (!verdict.keyed || !lookup) continue;
+      const rows = streamTableRows(input.absPath, verdict.table, { displayName: input.file, limits: input.limits });
+      const result = await findContradictions(rows, verdict.keyed, lookup, {
+        batchSize: 1000,
+        maxExamples: evidence.maxExamples,
+        masking: evidence.masking,
+        normalise: normaliseValue,
+      });
+      const c = contradictionFinding(detectInput, verdict, result, thresholds);
+      if (c) findings.push(c);
+    }
+  } catch (e) {
+    // The second read can hit a cap the first did not (time); the file is then unreadable, not half-judged.
+    if (!(e instanceof UnreadableFileError)) throw e;
+    return unreadableResult(input, e);
+  }
+  return {
+    fingerprint,
+    matches,
+    findings,
+    signatures: fingerprint.tables.map((t) => ({
+      sheet: t.sheet,
+      range: t.range,
+      schemaHash: t.schemaHash,
+      contentHash: tableContentHash(t),
+      rows: t.rowCount,
+    })),
+    error: null,
+  };
+}
+
+function unreadableResult(input: AnalyzeFileInput, e: UnreadableFileError): AnalyzeFileResult {
+  return {
+    fingerprint: null,
+    matches: [],
+    findings: [unreadableFinding(input.sourceId, input.file, e.code, e.message)],
+    signatures: [],
+    error: { code: e.code, message: e.message },
+  };
 }

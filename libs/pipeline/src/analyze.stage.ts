@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type CoreConfig } from '@shadowscan/config';
 import { createConnector } from '@shadowscan/connectors';
 import { UnreadableFileError } from '@shadowscan/domain';
-import { unreadableFinding } from '@shadowscan/findings';
+import { unreadableFinding, type OfficialLookup } from '@shadowscan/findings';
 import {
   JOB_QUEUE,
   PermanentJobError,
@@ -11,8 +11,12 @@ import {
   type JobQueue,
 } from '@shadowscan/queue';
 import { ShadowscanStore } from '@shadowscan/store';
+import type { SorEntity } from '@shadowscan/domain';
 import { analyzeFile, type AnalyzeFileResult } from './analyze-file';
 import { CatalogCache } from './catalog.cache';
+import { entityRef } from './official-rows';
+import { thresholdsOf, evidenceOf } from './pipeline-config';
+import { requestFinalize } from './finalize.request';
 
 /**
  * analyze: one file version → fingerprint, matches and findings, persisted in one transaction that
@@ -57,6 +61,10 @@ export class AnalyzeStage implements JobHandler<'analyze'> {
             catalog,
             matcher,
             limits: { maxFileBytes: maxBytes, timeoutMs: this.cfg.SHADOWSCAN_FILE_TIMEOUT_MS },
+            thresholds: thresholdsOf(this.cfg),
+            evidence: evidenceOf(this.cfg),
+            lookupFor: (entity) => this.lookupFor(scan.catalog_version, entity),
+            sharingScope: (await this.store.getFile(p.sourceId, p.fileId))?.sharing_scope ?? null,
           });
         } finally {
           await opened.release();
@@ -67,6 +75,7 @@ export class AnalyzeStage implements JobHandler<'analyze'> {
           fingerprint: null,
           matches: [],
           findings: [unreadableFinding(source.id, scanFile.path, e.code, e.message)],
+          signatures: [],
           error: { code: e.code, message: e.message },
         };
       }
@@ -83,18 +92,30 @@ export class AnalyzeStage implements JobHandler<'analyze'> {
         tables,
         matchedTables: result.matches.filter((m) => m.entity).length,
         findings: result.findings,
+        signatures: result.signatures,
       });
       this.log.log(
         `analysed ${scanFile.path}: ${result.error ? `unreadable (${result.error.code})` : `${tables} tables`}, ${result.findings.length} findings in ${Date.now() - started} ms`,
       );
     }
     await this.queue.add('findings', { scanId: p.scanId, fileId: p.fileId });
-    await this.store.completeScanIfDone(p.scanId);
+    await requestFinalize(this.store, this.queue, p.scanId);
+  }
+
+  private async lookupFor(catalogVersion: string, entity: SorEntity): Promise<OfficialLookup | null> {
+    const ref = entityRef(entity);
+    if (!(await this.store.hasOfficialRows(catalogVersion, ref))) return null;
+    return (keys) =>
+      this.store.lookupOfficialRows(
+        catalogVersion,
+        ref,
+        keys.map((k) => k.key),
+      );
   }
 
   async failed(p: JobPayloads['analyze'], error: Error): Promise<void> {
     this.log.error(`analysis of file ${p.fileId} in scan ${p.scanId} failed for good: ${error.message}`);
     await this.store.markScanFileFailed(p.scanId, p.fileId, error.message);
-    await this.store.completeScanIfDone(p.scanId);
+    await requestFinalize(this.store, this.queue, p.scanId);
   }
 }

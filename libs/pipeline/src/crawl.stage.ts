@@ -9,6 +9,7 @@ import {
   type JobQueue,
 } from '@shadowscan/queue';
 import { ShadowscanStore } from '@shadowscan/store';
+import { requestFinalize } from './finalize.request';
 
 /**
  * crawl: list what changed in the source since its cursor, record it, and fan out one `analyze` job
@@ -49,8 +50,8 @@ export class CrawlStage implements JobHandler<'crawl'> {
       'analyze',
       pending.map((f) => ({ scanId, sourceId: f.source_id, fileId: f.file_id, version: f.version })),
     );
-    await this.queue.add('findings', { scanId, fileId: null });
-    await this.store.completeScanIfDone(scanId);
+    await this.queue.add('findings', { scanId, fileId: null, round: 'crawl' });
+    await requestFinalize(this.store, this.queue, scanId);
   }
 
   async failed({ scanId }: JobPayloads['crawl'], error: Error): Promise<void> {
@@ -76,6 +77,8 @@ export class CrawlStage implements JobHandler<'crawl'> {
         modifiedAt: new Date(f.modified_at).toISOString(),
         version: f.version,
         sha256: f.sha256 ?? undefined,
+        sharingScope: f.sharing_scope ?? undefined,
+        lastModifiedBy: f.last_modified_by ?? undefined,
       });
     }
     changes.upserts.sort((a, b) => a.path.localeCompare(b.path));

@@ -7,3 +7,7 @@ export * from './findings-sink.port';
 export * from './scan.service';
 export * from './pipeline.module';
 export * from './scan-report';
+export * from './finalize.stage';
+export * from './official-rows';
+export * from './pipeline-config';
+export * from './webhook.sink';

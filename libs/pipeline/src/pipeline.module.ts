@@ -5,9 +5,11 @@ import { StoreModule } from '@shadowscan/store';
 import { AnalyzeStage } from './analyze.stage';
 import { CatalogCache } from './catalog.cache';
 import { CrawlStage } from './crawl.stage';
+import { FinalizeStage } from './finalize.stage';
 import { FINDINGS_SINK } from './findings-sink.port';
 import { FindingsStage, LogFindingsSink } from './findings.stage';
 import { ScanService } from './scan.service';
+import { WebhookFindingsSink } from './webhook.sink';
 
 export const CONSUME_JOBS = Symbol('CONSUME_JOBS');
 export const WORKER_CONCURRENCY = Symbol('WORKER_CONCURRENCY');
@@ -33,9 +35,15 @@ export class PipelineModule implements OnApplicationBootstrap {
         CatalogCache,
         CrawlStage,
         AnalyzeStage,
+        FinalizeStage,
         FindingsStage,
         ScanService,
-        { provide: FINDINGS_SINK, useClass: LogFindingsSink },
+        LogFindingsSink,
+        {
+          provide: FINDINGS_SINK,
+          inject: [LogFindingsSink],
+          useFactory: (log: LogFindingsSink) => WebhookFindingsSink.fromConfig(opts.config) ?? log,
+        },
         { provide: CONSUME_JOBS, useValue: opts.consume },
         { provide: WORKER_CONCURRENCY, useValue: opts.concurrency },
       ],
@@ -49,12 +57,13 @@ export class PipelineModule implements OnApplicationBootstrap {
     @Inject(WORKER_CONCURRENCY) private readonly concurrency: number,
     private readonly crawl: CrawlStage,
     private readonly analyze: AnalyzeStage,
+    private readonly finalize: FinalizeStage,
     private readonly findings: FindingsStage,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     // Built in every app, consuming or not, so a missing or doubled handler fails every boot.
-    const registry = JobRegistry.from([this.crawl, this.analyze, this.findings]);
+    const registry = JobRegistry.from([this.crawl, this.analyze, this.finalize, this.findings]);
     if (this.consume) await this.queue.work(registry, { concurrency: this.concurrency });
   }
 }

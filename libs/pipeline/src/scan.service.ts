@@ -6,6 +6,7 @@ import { createConnector, type LocalFolderConfig } from '@shadowscan/connectors'
 import { ShadowscanError, type ResolvedCatalog } from '@shadowscan/domain';
 import { JOB_QUEUE, type JobQueue } from '@shadowscan/queue';
 import { ShadowscanStore, type ScanRow, type SourceRow } from '@shadowscan/store';
+import { indexOfficialRows } from './official-rows';
 
 /** The entry points that the API and the CLI share: register sources, start scans. */
 @Injectable()
@@ -37,6 +38,7 @@ export class ScanService {
   async importCatalog(file: string): Promise<ResolvedCatalog> {
     const catalog = await loadCatalog(file);
     await this.store.saveCatalog(catalog);
+    await indexOfficialRows(this.store, catalog);
     return catalog;
   }
 

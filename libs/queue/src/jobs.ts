@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
  * Queue (and job) names. Renaming one strands the jobs already waiting under the old name in Redis:
  * add the new name, drain the old one, then remove it.
  */
-export const JOB_NAMES = ['crawl', 'analyze', 'findings'] as const;
+export const JOB_NAMES = ['crawl', 'analyze', 'finalize', 'findings'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 /** Payloads carry ids and versions, never file bytes or cell values. */
@@ -13,8 +13,13 @@ export interface JobPayloads {
   crawl: { scanId: string };
   /** Fingerprint, match and detect one file version, persisting the result in one transaction. */
   analyze: { scanId: string; sourceId: string; fileId: string; version: string };
-  /** Deliver the finding changes that one analysis (or a crawl's deletions) recorded. */
-  findings: { scanId: string; fileId: string | null };
+  /** Cross-file work once every file is done (copy clusters), then the scan is completed. */
+  finalize: { scanId: string };
+  /**
+   * Deliver the finding changes that one analysis recorded (fileId), or that the crawl's deletions and
+   * the finalize step recorded (fileId null; `round` tells the two deliveries apart).
+   */
+  findings: { scanId: string; fileId: string | null; round?: 'crawl' | 'finalize' };
 }
 
 export type JobOf<N extends JobName> = { name: N; payload: JobPayloads[N] };
@@ -32,9 +37,11 @@ export function jobIdFor<N extends JobName>(name: N, payload: JobPayloads[N]): s
       const p = payload as JobPayloads['analyze'];
       return `analyze-${p.scanId}-${digest(`${p.sourceId}\u0000${p.fileId}\u0000${p.version}`)}`;
     }
+    case 'finalize':
+      return `finalize-${(payload as JobPayloads['finalize']).scanId}`;
     case 'findings': {
       const p = payload as JobPayloads['findings'];
-      return `findings-${p.scanId}-${digest(p.fileId ?? '(crawl)')}`;
+      return `findings-${p.scanId}-${digest(p.fileId ?? `(${p.round ?? 'crawl'})`)}`;
     }
     default:
       throw new Error(`unknown job name ${String(name)}`);

@@ -4,9 +4,10 @@ import { Pool, types } from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import type { Database } from './schema';
 import * as m001 from './migrations/001-initial';
+import * as m002 from './migrations/002-findings-lifecycle';
 
 /** The migration set, in order. Both engines run exactly these. */
-const MIGRATIONS: Record<string, Migration> = { '001-initial': m001 };
+const MIGRATIONS: Record<string, Migration> = { '001-initial': m001, '002-findings-lifecycle': m002 };
 
 class StaticMigrationProvider implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {

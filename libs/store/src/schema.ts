@@ -26,7 +26,7 @@ export interface ScansTable {
   id: string;
   source_id: string;
   catalog_version: string;
-  status: 'queued' | 'running' | 'completed' | 'failed';
+  status: 'queued' | 'running' | 'finalizing' | 'completed' | 'failed';
   files_seen: Generated<number>;
   files_changed: Generated<number>;
   files_deleted: Generated<number>;
@@ -48,6 +48,9 @@ export interface FilesTable {
   sha256: string | null;
   deleted_at: Timestamp | null;
   last_scan_id: string;
+  /** Who can reach the file beyond its owner, where the connector knows (`anonymous`, `organization`, …). */
+  sharing_scope: string | null;
+  last_modified_by: string | null;
 }
 
 export interface ScanFilesTable {
@@ -91,6 +94,8 @@ export interface FindingsTable {
   last_seen_at: Timestamp;
   resolved_at: Timestamp | null;
   last_scan_id: string;
+  owner: string | null;
+  risk_expires_at: Timestamp | null;
 }
 
 export interface FindingEventsTable {
@@ -100,11 +105,40 @@ export interface FindingEventsTable {
   /** The file whose analysis (or deletion) caused the change; null for changes made by a person. */
   file_id: string | null;
   actor: string;
-  change: 'created' | 'updated' | 'resolved' | 'reopened';
+  change: 'created' | 'updated' | 'resolved' | 'reopened' | 'triaged';
   from_status: string | null;
   to_status: string;
-  at: Generated<Timestamp>;
+  at: ColumnType<Date, Date | string | undefined, never>;
   delivered_at: Timestamp | null;
+  reason: string | null;
+  prev_hash: string | null;
+  hash: string | null;
+}
+
+export interface OfficialRowsTable {
+  catalog_version: string;
+  /** "system.entity" */
+  entity: string;
+  /** Normalised key values joined by U+001F. */
+  key: string;
+  row: Json<Record<string, unknown>>;
+}
+
+export interface OfficialRowIndexTable {
+  catalog_version: string;
+  entity: string;
+  rows: number;
+}
+
+export interface TableSignaturesTable {
+  source_id: string;
+  file_id: string;
+  version: string;
+  sheet: string;
+  range: string;
+  schema_hash: string;
+  content_hash: string;
+  rows: number;
 }
 
 export interface Database {
@@ -116,4 +150,7 @@ export interface Database {
   analyses: AnalysesTable;
   findings: FindingsTable;
   finding_events: FindingEventsTable;
+  official_rows: OfficialRowsTable;
+  official_row_index: OfficialRowIndexTable;
+  table_signatures: TableSignaturesTable;
 }

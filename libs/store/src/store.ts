@@ -1,5 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { ShadowscanError } from '@shadowscan/domain';
 import type {
   DetectedFinding,
   FileChanges,
@@ -38,6 +39,7 @@ export interface ScanProgress {
 }
 
 export interface FindingFilter {
+  id?: string;
   kind?: FindingKind;
   status?: FindingStatus;
   system?: string;
@@ -59,6 +61,39 @@ export interface AnalysisRecord {
   tables: number;
   matchedTables: number;
   findings: DetectedFinding[];
+  /** Per-table signatures for copy-cluster detection. */
+  signatures?: Array<{ sheet: string; range: string; schemaHash: string; contentHash: string; rows: number }>;
+}
+
+export interface TriageInput {
+  status: FindingStatus;
+  actor: string;
+  reason: string;
+  owner?: string | null;
+  /** Required for accepted_risk: when the acceptance lapses and the finding reopens. */
+  riskExpiresAt?: string | null;
+}
+
+export interface AuditVerification {
+  ok: boolean;
+  entries: number;
+  /** First entry whose hash does not follow from its content and its predecessor. */
+  brokenAt?: number;
+  reason?: string;
+}
+
+export interface TableCopyRow {
+  source_id: string;
+  source_name: string;
+  file_id: string;
+  path: string;
+  sheet: string;
+  range: string;
+  rows: number;
+  schema_hash: string;
+  content_hash: string;
+  modified_at: Date | string;
+  last_modified_by: string | null;
 }
 
 const ACTOR_SCAN = 'scan';
@@ -175,6 +210,8 @@ export class ShadowscanStore {
           sha256: f.sha256 ?? null,
           deleted_at: null,
           last_scan_id: scan.id,
+          sharing_scope: f.sharingScope ?? null,
+          last_modified_by: f.lastModifiedBy ?? null,
         };
         await trx
           .insertInto('files')
@@ -235,6 +272,10 @@ export class ShadowscanStore {
       .execute();
   }
 
+  async getFile(sourceId: string, fileId: string) {
+    return this.db.selectFrom('files').selectAll().where('source_id', '=', sourceId).where('id', '=', fileId).executeTakeFirst();
+  }
+
   async getScanFile(scanId: string, fileId: string) {
     return this.db
       .selectFrom('scan_files')
@@ -279,6 +320,29 @@ export class ShadowscanStore {
         .values(analysis)
         .onConflict((oc) => oc.columns(['source_id', 'file_id', 'version']).doUpdateSet(analysis))
         .execute();
+      await trx
+        .deleteFrom('table_signatures')
+        .where('source_id', '=', a.sourceId)
+        .where('file_id', '=', a.fileId)
+        .execute();
+      if (a.signatures?.length) {
+        await trx
+          .insertInto('table_signatures')
+          .values(
+            a.signatures.map((sig) => ({
+              source_id: a.sourceId,
+              file_id: a.fileId,
+              version: a.version,
+              sheet: sig.sheet,
+              range: sig.range,
+              schema_hash: sig.schemaHash,
+              content_hash: sig.contentHash,
+              rows: sig.rows,
+            })),
+          )
+          .onConflict((oc) => oc.doNothing())
+          .execute();
+      }
       await this.applyFindings(trx, a);
       return true;
     });
@@ -294,11 +358,14 @@ export class ShadowscanStore {
       .execute();
   }
 
-  /** Completes the scan once the crawl is recorded and no file is pending. Returns true if this call did. */
+  /**
+   * Moves the scan to `finalizing` once the crawl is recorded and no file is pending. Returns true for
+   * the one call that did, which then runs the cross-file work (copy clusters) and `finishScan`.
+   */
   async completeScanIfDone(scanId: string): Promise<boolean> {
     const row = await this.db
       .updateTable('scans')
-      .set({ status: 'completed', finished_at: new Date() })
+      .set({ status: 'finalizing' })
       .where('id', '=', scanId)
       .where('status', '=', 'running')
       .where('crawled_at', 'is not', null)
@@ -315,6 +382,226 @@ export class ShadowscanStore {
       .returning('id')
       .executeTakeFirst();
     return !!row;
+  }
+
+  async finishScan(scanId: string): Promise<void> {
+    await this.db
+      .updateTable('scans')
+      .set({ status: 'completed', finished_at: new Date() })
+      .where('id', '=', scanId)
+      .where('status', '=', 'finalizing')
+      .execute();
+  }
+
+  // ---- official rows (contradiction look-ups against extracts)
+
+  async hasOfficialRows(catalogVersion: string, entity: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('official_row_index')
+      .select('rows')
+      .where('catalog_version', '=', catalogVersion)
+      .where('entity', '=', entity)
+      .executeTakeFirst();
+    return !!row;
+  }
+
+  /** Indexes an extract's rows by key, once per catalog version; the marker row commits last. */
+  async saveOfficialRows(
+    catalogVersion: string,
+    entity: string,
+    rows: AsyncIterable<Array<{ key: string; row: Record<string, unknown> }>>,
+  ): Promise<number> {
+    let n = 0;
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .deleteFrom('official_rows')
+        .where('catalog_version', '=', catalogVersion)
+        .where('entity', '=', entity)
+        .execute();
+      for await (const batch of rows) {
+        if (batch.length === 0) continue;
+        // Later rows win on a repeated key, as a look-up by key would see them.
+        const unique = [...new Map(batch.map((b) => [b.key, b])).values()];
+        await trx
+          .insertInto('official_rows')
+          .values(unique.map((b) => ({ catalog_version: catalogVersion, entity, key: b.key, row: JSON.stringify(b.row) })))
+          .onConflict((oc) => oc.columns(['catalog_version', 'entity', 'key']).doUpdateSet({ row: (eb) => eb.ref('excluded.row') }))
+          .execute();
+        n += unique.length;
+      }
+      await trx
+        .insertInto('official_row_index')
+        .values({ catalog_version: catalogVersion, entity, rows: n })
+        .onConflict((oc) => oc.columns(['catalog_version', 'entity']).doUpdateSet({ rows: n }))
+        .execute();
+    });
+    return n;
+  }
+
+  async lookupOfficialRows(catalogVersion: string, entity: string, keys: string[]): Promise<Map<string, Record<string, unknown>>> {
+    if (keys.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('official_rows')
+      .select(['key', 'row'])
+      .where('catalog_version', '=', catalogVersion)
+      .where('entity', '=', entity)
+      .where(sql<boolean>`key = any(${sql.val(keys)}::text[])`)
+      .execute();
+    return new Map(rows.map((r) => [r.key, r.row as Record<string, unknown>]));
+  }
+
+  // ---- copy clusters
+
+  /** Every table of every live file, with its signatures: the input of copy-cluster detection. */
+  async liveTableSignatures(): Promise<TableCopyRow[]> {
+    const rows = await this.db
+      .selectFrom('table_signatures as t')
+      .innerJoin('files as f', (j) =>
+        j.onRef('f.source_id', '=', 't.source_id').onRef('f.id', '=', 't.file_id').onRef('f.version', '=', 't.version'),
+      )
+      .innerJoin('sources as s', 's.id', 't.source_id')
+      .select([
+        't.source_id',
+        's.name as source_name',
+        't.file_id',
+        'f.path',
+        't.sheet',
+        't.range',
+        't.rows',
+        't.schema_hash',
+        't.content_hash',
+        'f.modified_at',
+        'f.last_modified_by',
+      ])
+      .where('f.deleted_at', 'is', null)
+      .where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('table_signatures as o')
+            .select('o.file_id')
+            .whereRef('o.schema_hash', '=', 't.schema_hash')
+            .whereRef('o.content_hash', '=', 't.content_hash')
+            .where((eb) => eb.or([eb('o.source_id', '<>', eb.ref('t.source_id')), eb('o.file_id', '<>', eb.ref('t.file_id'))])),
+        ),
+      )
+      .execute();
+    return rows as TableCopyRow[];
+  }
+
+  /** Upserts the detected copy clusters and resolves those no longer observed. */
+  async reconcileCopyClusters(scanId: string, detected: DetectedFinding[]): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await this.upsertFindings(trx, scanId, null, detected);
+      const keep = new Set(detected.map((f) => f.id));
+      const stale = await trx
+        .selectFrom('findings')
+        .select(['id', 'status'])
+        .where('kind', '=', 'copy_cluster')
+        .where('status', '<>', 'resolved')
+        .execute();
+      for (const f of stale) {
+        if (keep.has(f.id)) continue;
+        await this.setStatus(trx, f.id, f.status, 'resolved', scanId, null, 'no longer observed');
+      }
+    });
+  }
+
+  /** Accepted risks whose expiry has passed reopen, whether or not their file was analysed again. */
+  async reopenExpiredRisks(scanId: string): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      const expired = await trx
+        .selectFrom('findings')
+        .select(['id', 'status'])
+        .where('status', '=', 'accepted_risk')
+        .where('risk_expires_at', '<=', new Date())
+        .execute();
+      for (const f of expired) {
+        await trx.updateTable('findings').set({ status: 'open', risk_expires_at: null }).where('id', '=', f.id).execute();
+        await this.event(trx, f.id, scanId, null, 'reopened', f.status, 'open', 'scan', 'risk acceptance expired');
+      }
+      return expired.length;
+    });
+  }
+
+  // ---- triage and audit
+
+  async getFinding(id: string): Promise<Finding | undefined> {
+    const page = await this.listFindings({ id, limit: 1 });
+    return page.items[0];
+  }
+
+  async findingEvents(id: string) {
+    return this.db
+      .selectFrom('finding_events')
+      .select(['seq', 'actor', 'change', 'from_status', 'to_status', 'reason', 'at', 'scan_id', 'hash'])
+      .where('finding_id', '=', id)
+      .orderBy('seq')
+      .execute();
+  }
+
+  /** A person's decision on a finding, recorded with who and why. */
+  async triageFinding(id: string, t: TriageInput): Promise<Finding> {
+    await this.db.transaction().execute(async (trx) => {
+      const f = await trx.selectFrom('findings').select(['status', 'owner']).where('id', '=', id).forUpdate().executeTakeFirst();
+      if (!f) throw new ShadowscanError('finding_not_found', `No finding ${id}.`);
+      if (t.status === 'accepted_risk' && !t.riskExpiresAt) {
+        throw new ShadowscanError('triage_invalid', 'Accepting a risk needs an expiry date (riskExpiresAt).');
+      }
+      const expires = t.status === 'accepted_risk' ? new Date(t.riskExpiresAt!) : null;
+      if (expires && (Number.isNaN(expires.getTime()) || expires.getTime() <= Date.now())) {
+        throw new ShadowscanError('triage_invalid', 'riskExpiresAt must be a date in the future.');
+      }
+      await trx
+        .updateTable('findings')
+        .set({
+          status: t.status,
+          owner: t.owner === undefined ? f.owner : t.owner,
+          risk_expires_at: expires,
+          resolved_at: t.status === 'resolved' ? new Date() : null,
+        })
+        .where('id', '=', id)
+        .execute();
+      const ownerNote = t.owner !== undefined && t.owner !== f.owner ? ` (owner: ${t.owner ?? 'none'})` : '';
+      await this.event(trx, id, null, null, 'triaged', f.status, t.status, t.actor, `${t.reason}${ownerNote}`);
+    });
+    return (await this.getFinding(id))!;
+  }
+
+  /** Recomputes the audit chain: each entry's hash covers its content and the previous entry's hash. */
+  async verifyAudit(): Promise<AuditVerification> {
+    let prev: string | null = null;
+    let entries = 0;
+    let after = 0;
+    for (;;) {
+      const batch = await this.db
+        .selectFrom('finding_events')
+        .selectAll()
+        .where('seq', '>', after)
+        .orderBy('seq')
+        .limit(5000)
+        .execute();
+      if (batch.length === 0) break;
+      for (const e of batch) {
+        entries++;
+        if (e.prev_hash !== prev) {
+          return { ok: false, entries, brokenAt: Number(e.seq), reason: 'its previous-hash does not match the entry before it' };
+        }
+        const expected = auditHash(prev, {
+          finding: e.finding_id,
+          scan: e.scan_id,
+          file: e.file_id,
+          actor: e.actor,
+          change: e.change,
+          from: e.from_status,
+          to: e.to_status,
+          reason: e.reason,
+          at: new Date(e.at as Date).toISOString(),
+        });
+        if (e.hash !== expected) return { ok: false, entries, brokenAt: Number(e.seq), reason: 'its content does not match its hash' };
+        prev = e.hash;
+        after = Number(e.seq);
+      }
+    }
+    return { ok: true, entries };
   }
 
   async scanProgress(id: string): Promise<ScanProgress | undefined> {
@@ -376,6 +663,7 @@ export class ShadowscanStore {
 
   async listFindings(filter: FindingFilter = {}): Promise<{ total: number; items: Finding[] }> {
     let q = this.db.selectFrom('findings');
+    if (filter.id) q = q.where('id', '=', filter.id);
     if (filter.kind) q = q.where('kind', '=', filter.kind);
     if (filter.status) q = q.where('status', '=', filter.status);
     if (filter.system) q = q.where('system', '=', filter.system);
@@ -410,6 +698,8 @@ export class ShadowscanStore {
         lastSeenAt: new Date(r.last_seen_at).toISOString(),
         resolvedAt: r.resolved_at ? new Date(r.resolved_at).toISOString() : null,
         lastScanId: r.last_scan_id,
+        owner: r.owner,
+        riskExpiresAt: iso(r.risk_expires_at),
       })),
     };
   }
@@ -461,20 +751,29 @@ export class ShadowscanStore {
    * no longer detected are resolved. Triage states set by people are kept.
    */
   private async applyFindings(trx: Transaction<Database>, a: AnalysisRecord): Promise<void> {
+    await this.upsertFindings(trx, a.scanId, a.fileId, a.findings);
+    await this.resolveFindingsOfFile(trx, a.sourceId, a.path, new Set(a.findings.map((f) => f.id)), a.scanId, a.fileId);
+  }
+
+  private async upsertFindings(
+    trx: Transaction<Database>,
+    scanId: string,
+    fileId: string | null,
+    findings: DetectedFinding[],
+  ): Promise<void> {
     const now = new Date();
-    const detectedIds = new Set(a.findings.map((f) => f.id));
     const existing = new Map(
-      a.findings.length === 0
+      findings.length === 0
         ? []
         : (
             await trx
               .selectFrom('findings')
-              .select(['id', 'status', 'evidence_hash'])
-              .where('id', 'in', [...detectedIds])
+              .select(['id', 'status', 'evidence_hash', 'risk_expires_at'])
+              .where('id', 'in', findings.map((f) => f.id))
               .execute()
           ).map((r) => [r.id, r]),
     );
-    for (const f of a.findings) {
+    for (const f of findings) {
       const prev = existing.get(f.id);
       const values = {
         kind: f.kind,
@@ -488,29 +787,34 @@ export class ShadowscanStore {
         evidence: JSON.stringify(f.evidence),
         evidence_hash: f.evidenceHash,
         last_seen_at: now,
-        last_scan_id: a.scanId,
+        last_scan_id: scanId,
       };
       if (!prev) {
         await trx
           .insertInto('findings')
-          .values({ id: f.id, status: 'open', first_seen_at: now, resolved_at: null, ...values })
+          .values({ id: f.id, status: 'open', first_seen_at: now, resolved_at: null, owner: null, risk_expires_at: null, ...values })
           .execute();
-        await this.event(trx, f.id, a.scanId, a.fileId, 'created', null, 'open');
+        await this.event(trx, f.id, scanId, fileId, 'created', null, 'open');
         continue;
       }
       const changed = prev.evidence_hash !== f.evidenceHash;
-      // A false positive stays suppressed until its evidence changes; a resolved one came back.
-      const reopen = prev.status === 'resolved' || (prev.status === 'false_positive' && changed);
-      const status = reopen ? 'open' : prev.status;
+      const expired =
+        prev.status === 'accepted_risk' && prev.risk_expires_at !== null && new Date(prev.risk_expires_at).getTime() <= now.getTime();
+      // A false positive stays suppressed until its evidence changes; a resolved one came back; an
+      // accepted risk lapses at its expiry.
+      let reason: string | null = null;
+      if (prev.status === 'resolved') reason = 'observed again';
+      else if (prev.status === 'false_positive' && changed) reason = 'evidence changed since it was marked a false positive';
+      else if (expired) reason = 'risk acceptance expired';
+      const status = reason ? 'open' : prev.status;
       await trx
         .updateTable('findings')
-        .set({ ...values, status, resolved_at: reopen ? null : undefined })
+        .set({ ...values, status, resolved_at: reason ? null : undefined, risk_expires_at: reason ? null : undefined })
         .where('id', '=', f.id)
         .execute();
-      if (reopen) await this.event(trx, f.id, a.scanId, a.fileId, 'reopened', prev.status, 'open');
-      else if (changed) await this.event(trx, f.id, a.scanId, a.fileId, 'updated', prev.status, prev.status);
+      if (reason) await this.event(trx, f.id, scanId, fileId, 'reopened', prev.status, 'open', 'scan', reason);
+      else if (changed) await this.event(trx, f.id, scanId, fileId, 'updated', prev.status, prev.status);
     }
-    await this.resolveFindingsOfFile(trx, a.sourceId, a.path, detectedIds, a.scanId, a.fileId);
   }
 
   private async resolveFindingsOfFile(
@@ -526,40 +830,89 @@ export class ShadowscanStore {
       .select(['id', 'status'])
       .where('source_id', '=', sourceId)
       .where('file', '=', path)
+      .where('kind', '<>', 'copy_cluster')
       .where('status', 'not in', ['resolved'])
       .execute();
     for (const f of stale) {
       if (keep.has(f.id)) continue;
-      await trx
-        .updateTable('findings')
-        .set({ status: 'resolved', resolved_at: new Date(), last_scan_id: scanId })
-        .where('id', '=', f.id)
-        .execute();
-      await this.event(trx, f.id, scanId, fileId, 'resolved', f.status, 'resolved');
+      await this.setStatus(trx, f.id, f.status, 'resolved', scanId, fileId, 'no longer observed');
     }
   }
 
+  private async setStatus(
+    trx: Transaction<Database>,
+    id: string,
+    from: string,
+    to: string,
+    scanId: string,
+    fileId: string | null,
+    reason: string,
+  ): Promise<void> {
+    await trx
+      .updateTable('findings')
+      .set({ status: to, resolved_at: to === 'resolved' ? new Date() : null, last_scan_id: scanId })
+      .where('id', '=', id)
+      .execute();
+    await this.event(trx, id, scanId, fileId, to === 'resolved' ? 'resolved' : 'updated', from, to, 'scan', reason);
+  }
+
+  /**
+   * Appends to the audit log. Each entry carries the hash of the one before, so editing or deleting
+   * an entry breaks the chain (`shadowscan audit verify`). The advisory lock orders concurrent
+   * writers (several workers) so the chain stays linear.
+   */
   private async event(
     trx: Transaction<Database>,
     findingId: string,
-    scanId: string,
+    scanId: string | null,
     fileId: string | null,
-    change: 'created' | 'updated' | 'resolved' | 'reopened',
+    change: FindingChange,
     from: string | null,
     to: string,
+    actor = ACTOR_SCAN,
+    reason: string | null = null,
   ): Promise<void> {
+    await sql`select pg_advisory_xact_lock(${AUDIT_LOCK})`.execute(trx);
+    const last = await trx.selectFrom('finding_events').select('hash').orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    const prev = last?.hash ?? null;
+    const at = new Date();
+    const hash = auditHash(prev, {
+      finding: findingId,
+      scan: scanId,
+      file: fileId,
+      actor,
+      change,
+      from,
+      to,
+      reason,
+      at: at.toISOString(),
+    });
     await trx
       .insertInto('finding_events')
       .values({
         finding_id: findingId,
         scan_id: scanId,
         file_id: fileId,
-        actor: ACTOR_SCAN,
+        actor,
         change,
         from_status: from,
         to_status: to,
+        at,
+        reason,
+        prev_hash: prev,
+        hash,
         delivered_at: null,
       })
       .execute();
   }
+}
+
+/** Arbitrary constant: the advisory lock that serialises audit-log appends. */
+const AUDIT_LOCK = 727_001;
+
+type FindingChange = 'created' | 'updated' | 'resolved' | 'reopened' | 'triaged';
+
+export function auditHash(prev: string | null, entry: Record<string, string | null>): string {
+  const canonical = JSON.stringify(Object.keys(entry).sort().map((k) => [k, entry[k]]));
+  return createHash('sha256').update(`${prev ?? ''}\n${canonical}`).digest('hex');
 }

@@ -95,7 +95,7 @@ function printSummary(r: ScanReport, htmlPath: string, shownRoot: string): void 
     `  tables    ${s.tables} found, ${s.matchedTables} matched to an official entity`,
     `  findings  ${total} open${byKind ? `: ${byKind}` : ''}`,
     ...r.findings.map((f) => `    - ${f.severity.padEnd(8)} ${f.kind.padEnd(13)} ${f.title}`),
-    `  report    ${path.relative(process.cwd(), htmlPath)} (and report.json beside it)`,
+    `  report    ${path.relative(process.cwd(), htmlPath)} (and report.xlsx, report.json beside it)`,
     '',
   ];
   process.stdout.write(out.join('\n'));
