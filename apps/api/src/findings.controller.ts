@@ -30,8 +30,10 @@ class TriageDto {
   @ApiProperty({ enum: FINDING_STATUSES }) status!: string;
   @ApiProperty({ description: 'Why: goes into the audit log' }) reason!: string;
   @ApiProperty({ description: 'Who decides: goes into the audit log' }) by!: string;
-  @ApiPropertyOptional({ description: 'Who handles the finding from now on', nullable: true }) owner?: string | null;
-  @ApiPropertyOptional({ description: 'Required for accepted_risk: when the acceptance lapses' }) riskExpiresAt?: string;
+  @ApiPropertyOptional({ description: 'Who handles the finding from now on', nullable: true }) owner?:
+    string | null;
+  @ApiPropertyOptional({ description: 'Required for accepted_risk: when the acceptance lapses' })
+  riskExpiresAt?: string;
 }
 
 @ApiTags('findings')

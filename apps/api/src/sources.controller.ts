@@ -5,7 +5,7 @@ import { ScanService } from '@shadowscan/pipeline';
 import { ShadowscanStore } from '@shadowscan/store';
 import { ZodPipe } from './zod.pipe';
 
-const registerSource = z
+const localSource = z
   .object({
     name: z.string().min(1).max(200),
     kind: z.literal('local'),
@@ -16,12 +16,31 @@ const registerSource = z
   })
   .strict();
 
+const remoteSource = z
+  .object({
+    name: z.string().min(1).max(200),
+    kind: z.enum(['sharepoint', 'gdrive']),
+    // Checked by the connector's own schema; holds references to secrets, never secrets.
+    config: z.record(z.string(), z.unknown()),
+    catalog: z.string().min(1).optional(),
+  })
+  .strict();
+
+const registerSource = z.discriminatedUnion('kind', [localSource, remoteSource]);
+
 class RegisterSourceDto {
   @ApiProperty({ example: 'finance-share' }) name!: string;
-  @ApiProperty({ enum: ['local'] }) kind!: 'local';
-  @ApiProperty({ description: 'Folder on the server', example: '/srv/shares/finance' }) root!: string;
+  @ApiProperty({ enum: ['local', 'sharepoint', 'gdrive'] }) kind!: string;
+  @ApiPropertyOptional({ description: 'local: folder on the server', example: '/srv/shares/finance' })
+  root?: string;
   @ApiPropertyOptional({ type: [String], example: ['**/*.xlsx'] }) include?: string[];
   @ApiPropertyOptional({ type: [String], example: ['Archive/**'] }) exclude?: string[];
+  @ApiPropertyOptional({
+    description:
+      'sharepoint/gdrive: connector settings (see libs/connectors/README.md); secrets by reference: {"env":"VAR"} or {"file":"/path"}',
+    example: { tenantId: '…', clientId: '…', clientSecret: { env: 'GRAPH_SECRET' }, allSites: true },
+  })
+  config?: Record<string, unknown>;
   @ApiPropertyOptional({
     description: 'Catalog file used by scans of this source',
     example: '/etc/shadowscan/catalog.yaml',
@@ -41,12 +60,15 @@ export class SourcesController {
   @ApiOperation({ summary: 'Register (or update) a source' })
   @ApiBody({ type: RegisterSourceDto })
   async register(@Body(new ZodPipe(registerSource)) body: z.infer<typeof registerSource>) {
-    const s = await this.scans.registerLocalSource(body.name, {
-      root: body.root,
-      include: body.include,
-      exclude: body.exclude,
-      catalog: body.catalog,
-    });
+    const s =
+      body.kind === 'local'
+        ? await this.scans.registerLocalSource(body.name, {
+            root: body.root,
+            include: body.include,
+            exclude: body.exclude,
+            catalog: body.catalog,
+          })
+        : await this.scans.registerRemoteSource(body.name, body.kind, body.config, body.catalog);
     return { id: s.id, name: s.name, kind: s.kind, config: s.config };
   }
 

@@ -9,6 +9,7 @@ import { scanCommand } from './commands/scan.command';
 import { findingsCommand } from './commands/findings.command';
 import { auditVerifyCommand } from './commands/audit.command';
 import { triageCommand } from './commands/triage.command';
+import { sourcesAddCommand, sourcesListCommand } from './commands/sources.command';
 
 // Read at run time: package.json sits outside the compiled tree.
 const VERSION = (
@@ -43,24 +44,44 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .showHelpAfterError('(run with --help for usage)');
 
+  const sources = program
+    .command('sources')
+    .description('Register SharePoint/OneDrive and Google Drive sources');
+  sources
+    .command('add')
+    .description('Register (or update) a remote source from a settings file (see libs/connectors/README.md)')
+    .argument('<name>', 'source name, used by `scan --source`')
+    .requiredOption('--kind <kind>', 'sharepoint or gdrive', oneOf(['sharepoint', 'gdrive']))
+    .requiredOption('--config <file>', 'settings (JSON or YAML); secrets by reference only')
+    .option('-c, --catalog <file>', 'catalog to scan this source against by default')
+    .option('--db <dir>', 'embedded database folder')
+    .action(async (name: string, opts) => setExit(await sourcesAddCommand(name, opts)));
+  sources
+    .command('list')
+    .description('List registered sources')
+    .option('--db <dir>', 'embedded database folder')
+    .option('--json', 'JSON output')
+    .action(async (opts) => setExit(await sourcesListCommand(opts)));
+
   program
     .command('scan')
     .description(
-      'Scan a folder of spreadsheets against a catalog of systems of record (embedded: no Redis, no server)',
+      'Scan a folder, or a registered source (--source), against a catalog of systems of record (embedded: no Redis, no server)',
     )
-    .argument('<path>', 'folder to scan')
-    .requiredOption('-c, --catalog <file>', 'catalog of systems of record (YAML or JSON)')
+    .argument('[path]', 'folder to scan (or use --source)')
+    .option('--source <name>', 'a registered source (see `shadowscan sources add`)')
+    .option('-c, --catalog <file>', "catalog of systems of record (YAML or JSON); default: the source's")
     .option(
       '--db <dir>',
       'embedded database folder (default: SHADOWSCAN_DB_DIR or .shadowscan/db; DATABASE_URL wins if set)',
     )
-    .option('-o, --out <dir>', 'write report.html and report.json here', '.shadowscan/report')
+    .option('-o, --out <dir>', 'write report.html, report.xlsx and report.json here', '.shadowscan/report')
     .option('--name <name>', 'name to register the folder under (default: local:<absolute path>)')
     .option('--include <glob>', 'only files matching this glob (repeatable)', collect, [])
     .option('--exclude <glob>', 'skip files matching this glob (repeatable)', collect, [])
     .option('--json', 'print the scan and its findings as JSON on stdout')
     .option('--no-progress', 'do not draw the progress bar')
-    .action(async (path: string, opts) => setExit(await scanCommand(path, opts)));
+    .action(async (path: string | undefined, opts) => setExit(await scanCommand(path, opts)));
 
   program
     .command('fingerprint')

@@ -20,7 +20,12 @@ import {
   type MaskingPolicy,
   type OfficialLookup,
 } from '@shadowscan/findings';
-import { fingerprintFile, normaliseValue, streamTableRows, type FingerprintLimits } from '@shadowscan/fingerprint';
+import {
+  fingerprintFile,
+  normaliseValue,
+  streamTableRows,
+  type FingerprintLimits,
+} from '@shadowscan/fingerprint';
 import type { Matcher } from '@shadowscan/matching';
 
 export interface EvidencePolicy {
@@ -88,7 +93,10 @@ export async function analyzeFile(input: AnalyzeFileInput): Promise<AnalyzeFileR
       if (ext) findings.push(ext);
       const lookup = verdict.keyed && input.lookupFor ? await input.lookupFor(verdict.entity) : null;
       if (!verdict.keyed || !lookup) continue;
-      const rows = streamTableRows(input.absPath, verdict.table, { displayName: input.file, limits: input.limits });
+      const rows = streamTableRows(input.absPath, verdict.table, {
+        displayName: input.file,
+        limits: input.limits,
+      });
       const result = await findContradictions(rows, verdict.keyed, lookup, {
         batchSize: 1000,
         maxExamples: evidence.maxExamples,

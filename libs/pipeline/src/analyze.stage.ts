@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type CoreConfig } from '@shadowscan/config';
-import { createConnector } from '@shadowscan/connectors';
 import { UnreadableFileError } from '@shadowscan/domain';
 import { unreadableFinding, type OfficialLookup } from '@shadowscan/findings';
 import {
@@ -11,6 +10,7 @@ import {
   type JobQueue,
 } from '@shadowscan/queue';
 import { ShadowscanStore } from '@shadowscan/store';
+import { connectorFor } from './connector-for';
 import type { SorEntity } from '@shadowscan/domain';
 import { analyzeFile, type AnalyzeFileResult } from './analyze-file';
 import { CatalogCache } from './catalog.cache';
@@ -47,7 +47,7 @@ export class AnalyzeStage implements JobHandler<'analyze'> {
       const maxBytes = this.cfg.SHADOWSCAN_MAX_FILE_MB * 1024 * 1024;
       const started = Date.now();
       let result: AnalyzeFileResult;
-      const connector = createConnector(source.kind, source.config);
+      const connector = connectorFor(source);
       try {
         const opened = await connector.open(
           { id: p.fileId, path: scanFile.path, version: p.version },

@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { createConnector } from '@shadowscan/connectors';
 import type { FileChanges } from '@shadowscan/domain';
 import {
   JOB_QUEUE,
@@ -9,6 +8,7 @@ import {
   type JobQueue,
 } from '@shadowscan/queue';
 import { ShadowscanStore } from '@shadowscan/store';
+import { connectorFor } from './connector-for';
 import { requestFinalize } from './finalize.request';
 
 /**
@@ -34,7 +34,7 @@ export class CrawlStage implements JobHandler<'crawl'> {
     if (!scan.crawled_at) {
       const source = await this.store.getSource(scan.source_id);
       if (!source) throw new PermanentJobError(`source ${scan.source_id} of scan ${scanId} does not exist`);
-      const connector = createConnector(source.kind, source.config);
+      const connector = connectorFor(source);
       const changes = await connector.listChanges(source.cursor);
       if (source.cursor_catalog_version !== scan.catalog_version) {
         await this.addUnchangedFiles(scan.source_id, changes);

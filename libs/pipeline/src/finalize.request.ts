@@ -6,7 +6,11 @@ import type { ShadowscanStore } from '@shadowscan/store';
  * `finalizing`; any call that sees it there (also a retry after a crash in between) adds the
  * finalize job, which the job id keeps to one.
  */
-export async function requestFinalize(store: ShadowscanStore, queue: JobQueue, scanId: string): Promise<void> {
+export async function requestFinalize(
+  store: ShadowscanStore,
+  queue: JobQueue,
+  scanId: string,
+): Promise<void> {
   await store.completeScanIfDone(scanId);
   const scan = await store.getScan(scanId);
   if (scan?.status === 'finalizing') await queue.add('finalize', { scanId });

@@ -18,10 +18,16 @@ export async function indexOfficialRows(store: ShadowscanStore, catalog: Resolve
     const fp = await fingerprintFile(entity.sample);
     const table = fp.tables[0];
     if (!table) continue;
-    const fieldOf = table.columns.map((c) => entity.fields.find((f) => normaliseHeader(f.name) === normaliseHeader(c.name))?.name);
+    const fieldOf = table.columns.map(
+      (c) => entity.fields.find((f) => normaliseHeader(f.name) === normaliseHeader(c.name))?.name,
+    );
     const keyIdx = entity.key.map((k) => fieldOf.indexOf(k));
     if (keyIdx.some((i) => i < 0)) continue;
-    await store.saveOfficialRows(catalog.version, entityRef(entity), batches(entity.sample, table, fieldOf, keyIdx));
+    await store.saveOfficialRows(
+      catalog.version,
+      entityRef(entity),
+      batches(entity.sample, table, fieldOf, keyIdx),
+    );
   }
 }
 

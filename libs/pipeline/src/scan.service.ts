@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { loadCatalog } from '@shadowscan/catalog';
-import { createConnector, type LocalFolderConfig } from '@shadowscan/connectors';
+import { createConnector, validateSourceConfig, type LocalFolderConfig } from '@shadowscan/connectors';
 import { ShadowscanError, type ResolvedCatalog } from '@shadowscan/domain';
 import { JOB_QUEUE, type JobQueue } from '@shadowscan/queue';
 import { ShadowscanStore, type ScanRow, type SourceRow } from '@shadowscan/store';
@@ -32,6 +32,24 @@ export class ScanService {
       throw new ShadowscanError('source_invalid', `Folder ${root} does not exist or is not a folder.`);
     }
     return this.store.upsertSource({ name, kind: 'local', config: settings });
+  }
+
+  /**
+   * Registers (or updates) a SharePoint/OneDrive or Google Drive source. Its settings are checked
+   * first and hold references to credentials (env var, file), never the credentials.
+   */
+  async registerRemoteSource(
+    name: string,
+    kind: 'sharepoint' | 'gdrive',
+    config: Record<string, unknown>,
+    catalog?: string,
+  ): Promise<SourceRow> {
+    const settings = validateSourceConfig(kind, config);
+    return this.store.upsertSource({
+      name,
+      kind,
+      config: catalog ? { ...settings, catalog: path.resolve(catalog) } : settings,
+    });
   }
 
   /** Reads the catalog file (and its extracts) and stores it as an immutable version. */

@@ -42,7 +42,10 @@ export class WebhookFindingsSink implements FindingsSink {
       }
     }
     if (!secret || secret.length < 16) {
-      throw new ShadowscanError('config_invalid', 'The webhook signing secret must be at least 16 characters.');
+      throw new ShadowscanError(
+        'config_invalid',
+        'The webhook signing secret must be at least 16 characters.',
+      );
     }
     return new WebhookFindingsSink(cfg.SHADOWSCAN_WEBHOOK_URL, secret, cfg.SHADOWSCAN_WEBHOOK_TIMEOUT_MS);
   }

@@ -9,7 +9,8 @@ import { writeReport } from '../report';
 import { cliConfig, withApp } from './context';
 
 interface ScanOptions {
-  catalog: string;
+  catalog?: string;
+  source?: string;
   db?: string;
   out: string;
   name?: string;
@@ -19,9 +20,16 @@ interface ScanOptions {
   progress: boolean;
 }
 
-export async function scanCommand(folder: string, opts: ScanOptions): Promise<number> {
-  const root = path.resolve(folder);
-  if (!(await stat(root).catch(() => null))?.isDirectory()) {
+export async function scanCommand(folder: string | undefined, opts: ScanOptions): Promise<number> {
+  if (!folder === !opts.source) {
+    throw new ShadowscanError(
+      'usage',
+      'Give either a folder to scan or --source NAME (a registered source), not both.',
+    );
+  }
+  const root = folder ? path.resolve(folder) : null;
+  if (root && !opts.catalog) throw new ShadowscanError('catalog_missing', 'No catalog: pass --catalog FILE.');
+  if (root && !(await stat(root).catch(() => null))?.isDirectory()) {
     throw new ShadowscanError('source_not_found', `${folder} is not a folder.`);
   }
   const cfg = cliConfig(opts.db);
@@ -30,9 +38,24 @@ export async function scanCommand(folder: string, opts: ScanOptions): Promise<nu
     const store = app.get(ShadowscanStore);
     const queue = app.get<InlineJobQueue>(JOB_QUEUE);
 
-    const catalog = await scans.importCatalog(opts.catalog);
-    const sourceName = opts.name ?? `local:${root}`;
-    await scans.registerLocalSource(sourceName, { root, include: opts.include, exclude: opts.exclude });
+    let sourceName: string;
+    let catalogFile = opts.catalog;
+    if (root) {
+      sourceName = opts.name ?? `local:${root}`;
+      await scans.registerLocalSource(sourceName, { root, include: opts.include, exclude: opts.exclude });
+    } else {
+      sourceName = opts.source!;
+      const source = await store.getSourceByName(sourceName);
+      if (!source) {
+        throw new ShadowscanError(
+          'source_not_found',
+          `No source named "${sourceName}" is registered (see \`shadowscan sources list\`).`,
+        );
+      }
+      catalogFile ??= (source.config as { catalog?: string }).catalog;
+    }
+    if (!catalogFile) throw new ShadowscanError('catalog_missing', 'No catalog: pass --catalog FILE.');
+    const catalog = await scans.importCatalog(catalogFile);
     const scan = await scans.startScan(sourceName, catalog.version);
 
     const bar = new ProgressBar(opts.progress && !opts.json);
@@ -61,7 +84,7 @@ export async function scanCommand(folder: string, opts: ScanOptions): Promise<nu
     const report: ScanReport = {
       scan: {
         ...progress,
-        root,
+        root: root ?? sourceName,
         catalog: {
           file: catalog.source,
           version: catalog.version,
@@ -75,7 +98,7 @@ export async function scanCommand(folder: string, opts: ScanOptions): Promise<nu
     if (opts.json) {
       process.stdout.write(`${JSON.stringify(report)}\n`);
     } else {
-      printSummary(report, written.html, path.relative(process.cwd(), root) || '.');
+      printSummary(report, written.html, root ? path.relative(process.cwd(), root) || '.' : sourceName);
     }
     for (const err of queue.failures()) process.stderr.write(`shadowscan: a job failed: ${err.message}\n`);
     return progress.status === 'completed' ? 0 : 1;
