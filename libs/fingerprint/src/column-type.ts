@@ -1,4 +1,5 @@
 import type { ColumnType } from '@shadowscan/domain';
+import type { NumberKind } from './number-format';
 import type { CellScalar } from './normalise';
 
 /** Candidate types, most specific first: the first one that fits enough values wins. */
@@ -35,6 +36,63 @@ const PERCENT_TEXT = /^[+-]?\d+(?:[.,]\d+)?\s?%$/;
 const ISO_DATE_TEXT = /^(\d{4})-(\d{2})-(\d{2})$/;
 const SLASH_DATE_TEXT = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
 const DOT_DATE_TEXT = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/;
+/** 12-mar-2024, 12 march 2024, mar 12, 2024 (already lowercased). */
+const DAY_MONTH_NAME_TEXT = /^(\d{1,2})[ -]([a-zé]{3,9})\.?[ -](\d{4})$/;
+const MONTH_NAME_DAY_TEXT = /^([a-z]{3,9})\.? (\d{1,2}),? (\d{4})$/;
+const MONTH_NAMES: Record<string, number> = {
+  jan: 1,
+  january: 1,
+  janv: 1,
+  janvier: 1,
+  januar: 1,
+  feb: 2,
+  february: 2,
+  fev: 2,
+  fév: 2,
+  février: 2,
+  februar: 2,
+  mar: 3,
+  march: 3,
+  mars: 3,
+  märz: 3,
+  apr: 4,
+  april: 4,
+  avr: 4,
+  avril: 4,
+  may: 5,
+  mai: 5,
+  jun: 6,
+  june: 6,
+  juin: 6,
+  juni: 6,
+  jul: 7,
+  july: 7,
+  juil: 7,
+  juillet: 7,
+  juli: 7,
+  aug: 8,
+  august: 8,
+  aout: 8,
+  août: 8,
+  sep: 9,
+  sept: 9,
+  september: 9,
+  septembre: 9,
+  oct: 10,
+  october: 10,
+  okt: 10,
+  octobre: 10,
+  oktober: 10,
+  nov: 11,
+  november: 11,
+  novembre: 11,
+  dec: 12,
+  december: 12,
+  déc: 12,
+  décembre: 12,
+  dez: 12,
+  dezember: 12,
+};
 const ISO_DATETIME_TEXT =
   /^(\d{4})-(\d{2})-(\d{2})[t ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?$/;
 const EMAIL_TEXT = /^[^\s@]+@[^\s@]+\.[^\s@.]+$/;
@@ -48,8 +106,12 @@ const LEADING_ZERO_DIGITS = /^0\d+$/;
  * passed in because the caller has it already. Wider types also accept the narrower values they
  * contain (a decimal column may hold integers), so that mixed columns land on the wider type.
  */
-export function typeFits(value: CellScalar, norm: string): number {
+export function typeFits(value: CellScalar, norm: string, kind?: NumberKind): number {
   if (value === null || norm === '') return 0;
+  // The number format says what the author meant: 0.25 shown as 25% is a percentage, 12 as $12.00 money.
+  if (typeof value === 'number' && kind === 'currency') return BIT.currency;
+  if (typeof value === 'number' && kind === 'percent') return BIT.percent;
+  if (typeof value === 'number' && kind === 'text') return textFits(norm);
   if (typeof value === 'boolean') return BIT.boolean;
   if (value instanceof Date) {
     const midnight = value.getTime() % 86_400_000 === 0;
@@ -104,7 +166,11 @@ function isDateText(t: string): boolean {
   // dd/mm/yyyy and mm/dd/yyyy look the same; either reading will do.
   if (m) return validDate(+m[3], +m[2], +m[1]) || validDate(+m[3], +m[1], +m[2]);
   m = DOT_DATE_TEXT.exec(t);
-  return m !== null && validDate(+m[3], +m[2], +m[1]);
+  if (m) return validDate(+m[3], +m[2], +m[1]);
+  m = DAY_MONTH_NAME_TEXT.exec(t);
+  if (m) return MONTH_NAMES[m[2]] !== undefined && validDate(+m[3], MONTH_NAMES[m[2]], +m[1]);
+  m = MONTH_NAME_DAY_TEXT.exec(t);
+  return m !== null && MONTH_NAMES[m[1]] !== undefined && validDate(+m[3], MONTH_NAMES[m[1]], +m[2]);
 }
 
 function isDateTimeText(t: string): boolean {
@@ -126,6 +192,12 @@ export class TypeTally {
   add(fits: number, times = 1): void {
     this.nonEmpty += times;
     for (let i = 0; i < TYPE_PRIORITY.length; i++) if (fits & (1 << i)) this.counts[i] += times;
+  }
+
+  /** Adds another tally's counts to this one. */
+  merge(other: TypeTally): void {
+    this.nonEmpty += other.nonEmpty;
+    for (let i = 0; i < TYPE_PRIORITY.length; i++) this.counts[i] += other.counts[i];
   }
 
   result(): { type: ColumnType; typeShare: number } {

@@ -1,126 +1,98 @@
 import { createReadStream } from 'node:fs';
-import { pipeline, Transform, type TransformCallback } from 'node:stream';
-import { TextDecoder } from 'node:util';
-import * as Papa from 'papaparse';
-import type { SheetCell, SheetSink } from './table.builder';
+import { CsvTokenizer, tokenize } from './csv.tokenizer';
+import type { RowEvent } from './sheet.source';
+import type { SheetCell } from './table.builder';
+import { StreamingTextDecoder } from './text.decoding';
 
-/** The bytes are not text: NUL bytes without a UTF-16 byte order mark. */
-export class NotTextError extends Error {
-  override readonly name = 'NotTextError';
-}
+export { NotTextError } from './text.decoding';
 
 const DELIMITERS = [',', ';', '\t', '|'];
+const READ_CHUNK_BYTES = 256 * 1024;
+/** Records looked at to choose the delimiter. */
+const SNIFF_RECORDS = 50;
+/** Excel's own hint on the first line of a CSV: `sep=;`. */
+const SEP_LINE = /^sep=(.)\r?\n?/;
 
 /**
- * Decodes the raw bytes to text: honours a UTF-8 or UTF-16 byte order mark (and drops it), falls back
- * to Windows-1252 when the start of the file is not valid UTF-8 (Excel's legacy "CSV" export), and
- * refuses binary content.
+ * The delimiter that splits the first records into the most consistent number of fields (two or
+ * more). Preamble lines and footnotes have a different count, so consistency beats the mean.
  */
-class TextDecoding extends Transform {
-  private decoder: TextDecoder | null = null;
-  private utf16 = false;
-
-  constructor() {
-    super({ readableObjectMode: true });
+export function sniffDelimiter(sample: string): string {
+  let best = { delimiter: ',', score: 0, width: 0 };
+  for (const delimiter of DELIMITERS) {
+    const records = tokenize(sample, delimiter)
+      .slice(0, SNIFF_RECORDS)
+      .filter((r) => r.length > 1 || r[0] !== '');
+    // The sample is cut anywhere: its last record may be partial.
+    if (records.length > 2) records.pop();
+    const counts = new Map<number, number>();
+    for (const r of records) counts.set(r.length, (counts.get(r.length) ?? 0) + 1);
+    let width = 0;
+    let times = 0;
+    for (const [w, t] of counts)
+      if (w > 1 && (t > times || (t === times && w > width))) [width, times] = [w, t];
+    if (width < 2) continue;
+    const score = times / records.length;
+    if (score > best.score || (score === best.score && width > best.width))
+      best = { delimiter, score, width };
   }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    let bytes = chunk;
-    if (!this.decoder) {
-      const { decoder, bomLength, utf16 } = chooseDecoder(bytes);
-      this.decoder = decoder;
-      this.utf16 = utf16;
-      bytes = bytes.subarray(bomLength);
-    }
-    if (!this.utf16 && bytes.includes(0)) return callback(new NotTextError('NUL bytes'));
-    const text = this.decoder.decode(bytes, { stream: true });
-    if (text) this.push(text);
-    callback();
-  }
-
-  override _flush(callback: TransformCallback): void {
-    const text = this.decoder?.decode() ?? '';
-    if (text) this.push(text);
-    callback();
-  }
+  return best.delimiter;
 }
 
-function chooseDecoder(start: Buffer): { decoder: TextDecoder; bomLength: number; utf16: boolean } {
-  if (start[0] === 0xef && start[1] === 0xbb && start[2] === 0xbf) {
-    return { decoder: new TextDecoder('utf-8'), bomLength: 3, utf16: false };
-  }
-  if (start[0] === 0xff && start[1] === 0xfe)
-    return { decoder: new TextDecoder('utf-16le'), bomLength: 2, utf16: true };
-  if (start[0] === 0xfe && start[1] === 0xff)
-    return { decoder: new TextDecoder('utf-16be'), bomLength: 2, utf16: true };
+export interface CsvReadOptions {
+  signal?: AbortSignal;
+  /** Forced delimiter (TSV); otherwise sniffed from the first chunk. */
+  delimiter?: string;
+}
+
+/**
+ * Streams a delimited text file as rows; records are numbered from 1 like rows (a `sep=` hint line
+ * is not a record). Reading stops as soon as the consumer stops iterating.
+ */
+export async function* readCsvRows(path: string, options: CsvReadOptions = {}): AsyncGenerator<RowEvent> {
+  const source = createReadStream(path, { signal: options.signal, highWaterMark: READ_CHUNK_BYTES });
+  const decoder = new StreamingTextDecoder();
+  let tokenizer: CsvTokenizer | null = null;
+  let rowNumber = 0;
+  let batch: RowEvent[] = [];
+  const emit = (record: string[]) => {
+    rowNumber++;
+    const cells: SheetCell[] = [];
+    for (let i = 0; i < record.length; i++)
+      if (record[i] !== '') cells.push({ column: i + 1, value: record[i] });
+    batch.push({ kind: 'row', rowNumber, cells });
+  };
+  let head = '';
   try {
-    new TextDecoder('utf-8', { fatal: true }).decode(start, { stream: true });
-    return { decoder: new TextDecoder('utf-8'), bomLength: 0, utf16: false };
-  } catch {
-    return { decoder: new TextDecoder('windows-1252'), bomLength: 0, utf16: false };
+    for await (const chunk of source) {
+      let text = decoder.decode(chunk as Buffer);
+      if (!tokenizer) {
+        head += text;
+        // Enough text to sniff, unless the file is shorter.
+        if (head.length < 16 * 1024) continue;
+        text = head;
+        ({ tokenizer, text } = startTokenizer(text, options.delimiter));
+      }
+      tokenizer.push(text, emit);
+      if (batch.length) {
+        const rows = batch;
+        batch = [];
+        yield* rows;
+      }
+    }
+    let text = decoder.end();
+    if (!tokenizer) ({ tokenizer, text } = startTokenizer(head + text, options.delimiter));
+    tokenizer.push(text, emit);
+    tokenizer.end(emit);
+    yield* batch;
+  } finally {
+    source.destroy();
   }
 }
 
-/**
- * Papaparse's own guess counts blank lines as one-field records, so a two-column file with a trailing
- * newline averages under two fields and falls back to a comma; guess again with blank lines skipped.
- */
-function sniffDelimiter(firstChunk: string): string {
-  const guess = Papa.parse<string[]>(firstChunk, {
-    delimitersToGuess: DELIMITERS,
-    skipEmptyLines: 'greedy',
-    preview: 10,
-  });
-  return guess.meta.delimiter || ',';
-}
-
-/**
- * Streams a delimited text file into `sink` as one sheet; records are numbered from 1 like rows. The
- * delimiter is sniffed from the first chunk unless `delimiter` is given.
- */
-export function readCsv(
-  path: string,
-  sink: SheetSink,
-  checkpoint: () => void,
-  signal: AbortSignal,
-  delimiter?: string,
-): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const source = createReadStream(path, { signal });
-    const fail = (error: unknown) => {
-      // Reject before anything else can settle: aborting the parser calls `complete`.
-      reject(error);
-      source.destroy();
-    };
-    const text = pipeline(source, new TextDecoding(), (error) => {
-      if (error) fail(error);
-    });
-    let rowNumber = 0;
-    // Whole chunks rather than papaparse's stream mode, which pauses and re-slices its input every 16
-    // records for backpressure and spends most of its time copying.
-    Papa.parse<string[]>(text, {
-      delimiter: delimiter ?? sniffDelimiter,
-      header: false,
-      dynamicTyping: false,
-      skipEmptyLines: false,
-      chunk: (results, parser) => {
-        try {
-          for (const record of results.data) {
-            checkpoint();
-            rowNumber++;
-            const cells: SheetCell[] = [];
-            for (let i = 0; i < record.length; i++) {
-              if (record[i] !== '') cells.push({ column: i + 1, value: record[i] });
-            }
-            sink.addRow(rowNumber, cells);
-          }
-        } catch (error) {
-          fail(error);
-          parser.abort();
-        }
-      },
-      complete: () => resolve(),
-      error: (error: Error) => fail(error),
-    });
-  });
+function startTokenizer(text: string, forced: string | undefined): { tokenizer: CsvTokenizer; text: string } {
+  const sep = SEP_LINE.exec(text);
+  const rest = sep ? text.slice(sep[0].length) : text;
+  const delimiter = forced ?? (sep ? sep[1] : sniffDelimiter(rest.slice(0, 64 * 1024)));
+  return { tokenizer: new CsvTokenizer(delimiter), text: rest };
 }

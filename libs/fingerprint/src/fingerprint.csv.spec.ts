@@ -16,7 +16,7 @@ describe('fingerprintFile on delimited text', () => {
   it('sniffs a semicolon delimiter and names the sheet after the file', async () => {
     const fp = await fingerprintText('people.csv', SEMICOLONS);
     expect(fp.format).toBe('csv');
-    expect(fp.risks).toEqual({});
+    expect(fp.risks).toEqual({ rows: 4, cells: 16 });
     expect(fp.tables).toHaveLength(1);
     const [t] = fp.tables;
     expect(t.sheet).toBe('people');
@@ -88,10 +88,24 @@ describe('fingerprintFile on delimited text', () => {
     const [t] = (await fingerprintText('long.csv', lines.join('\n'))).tables;
     expect(t.rowCount).toBe(20_000);
     expect(t.columns[0]).toMatchObject({ name: 'k', type: 'integer', distinct: 20_000, nullRatio: 0 });
-  });
+  }, 30_000);
 
   it('yields no table for an empty or blank file', async () => {
     expect((await fingerprintText('empty.csv', '')).tables).toEqual([]);
     expect((await fingerprintText('blank.csv', ' \n,,\n\n')).tables).toEqual([]);
+  });
+
+  it('skips preamble lines above the header and footnotes below the data', async () => {
+    const fp = await fingerprintText(
+      'export.csv',
+      'Customer export\nGenerated 2024-03-01 by ERP\n\nid,name,city\n1,Ann,Paris\n2,Bob,Lyon\n\nSource: ERP\n',
+    );
+    expect(fp.tables).toHaveLength(1);
+    expect(fp.tables[0]).toMatchObject({
+      title: 'Customer export Generated 2024-03-01 by ERP',
+      headerRow: 4,
+      range: 'A4:C6',
+      rowCount: 2,
+    });
   });
 });

@@ -48,12 +48,10 @@ describe('fingerprintFile on unreadable files', () => {
     await expectUnreadable(tmp.path('missing.xlsx'), 'not_found', /does not exist/);
   });
 
-  it('rejects formats without a reader yet, naming the format', async () => {
-    for (const ext of ['xls', 'xlsb', 'ods', 'gsheet']) {
-      const path = tmp.path(`legacy.${ext}`);
-      await writeBytes(path, 'whatever');
-      await expectUnreadable(path, 'unsupported_format', new RegExp(`${ext.toUpperCase()} format`));
-    }
+  it('rejects a native Google Sheet link and files that are no spreadsheet, naming why', async () => {
+    const link = tmp.path('budget.gsheet');
+    await writeBytes(link, '{"url": "https://docs.google.com/spreadsheets/d/x"}');
+    await expectUnreadable(link, 'unsupported_format', /link to a Google Sheet/);
     const notes = tmp.path('notes.docx');
     await writeBytes(notes, 'whatever');
     await expectUnreadable(notes, 'unsupported_format', /not a spreadsheet/);

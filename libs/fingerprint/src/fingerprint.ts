@@ -6,15 +6,19 @@ import {
   type WorkbookFingerprint,
   type WorkbookRisks,
 } from '@shadowscan/domain';
-import { NotTextError, readCsv } from './csv.reader';
+import { RecordTooLongError } from './csv.tokenizer';
 import { probeFile } from './file.probe';
-import { baseNameWithoutExtension, detectFormat } from './format';
-import { type FingerprintLimits, MAX_EXPANSION_FACTOR, resolveLimits } from './limits';
+import { detectFormat } from './format';
+import { type FingerprintLimits, resolveLimits } from './limits';
 import { ReadBudget } from './read-budget';
-import { type SheetSink, TableBuilder } from './table.builder';
+import { emptyMeta, readSheetEvents, type SourceMeta } from './sheet.source';
+import { type SheetSink, SheetTables } from './table.builder';
+import { NotTextError } from './text.decoding';
 import { unreadable } from './unreadable';
-import { NotAWorkbookError, readXlsx, type WorkbookSink } from './xlsx.reader';
-import { InvalidZipError, readZipDirectory } from './zip-directory';
+import { LegacyEncryptedError } from './legacy.reader';
+import { NotAWorkbookError } from './xlsx.reader';
+import { InvalidZipError } from './zip-directory';
+import { ExpansionError } from './zip-entry';
 
 export interface FingerprintOptions {
   /** How the file is named in the result and in error messages (default: absPath). */
@@ -22,7 +26,29 @@ export interface FingerprintOptions {
   limits?: Partial<FingerprintLimits>;
 }
 
-const NOT_YET_READABLE: ReadonlySet<SpreadsheetFormat> = new Set(['xls', 'xlsb', 'ods', 'gsheet']);
+/** What every read of a file needs to know before opening it. */
+export interface PreparedFile {
+  absPath: string;
+  file: string;
+  named: string;
+  format: SpreadsheetFormat;
+  size: number;
+  limits: FingerprintLimits;
+}
+
+/** The checks that come before any byte is parsed: name, format, existence, size. */
+export async function prepareFile(absPath: string, opts: FingerprintOptions): Promise<PreparedFile> {
+  const limits = resolveLimits(opts.limits);
+  const file = opts.displayName ?? absPath;
+  // A downloaded copy may sit under a temporary name; the display name still says what it is.
+  const named = detectFormat(absPath) ? absPath : file;
+  const format = detectFormat(named);
+
+  const size = await fileSize(absPath, file);
+  if (!format) throw unreadable.notASpreadsheet(file);
+  if (size > limits.maxFileBytes) throw unreadable.tooLarge(file, size, limits.maxFileBytes);
+  return { absPath, file, named, format, size, limits };
+}
 
 /**
  * Reads a spreadsheet and describes every table in it. Throws UnreadableFileError (with a stable code)
@@ -32,20 +58,11 @@ export async function fingerprintFile(
   absPath: string,
   opts: FingerprintOptions = {},
 ): Promise<WorkbookFingerprint> {
-  const limits = resolveLimits(opts.limits);
-  const file = opts.displayName ?? absPath;
-  // A downloaded copy may sit under a temporary name; the display name still says what it is.
-  const named = detectFormat(absPath) ? absPath : file;
-  const format = detectFormat(named);
-
-  const size = await fileSize(absPath, file);
-  if (!format) throw unreadable.notASpreadsheet(file);
-  if (NOT_YET_READABLE.has(format)) throw unreadable.unsupported(file, format);
-  if (size > limits.maxFileBytes) throw unreadable.tooLarge(file, size, limits.maxFileBytes);
-
+  const prepared = await prepareFile(absPath, opts);
+  const { file, limits } = prepared;
   const budget = new ReadBudget(limits.timeoutMs, () => unreadable.timeout(file, limits.timeoutMs));
   try {
-    return await budget.race(read({ absPath, file, named, format, size, limits, budget }));
+    return await budget.race(read({ ...prepared, budget }));
   } catch (error) {
     throw asUnreadable(error, file);
   } finally {
@@ -53,13 +70,7 @@ export async function fingerprintFile(
   }
 }
 
-interface ReadJob {
-  absPath: string;
-  file: string;
-  named: string;
-  format: SpreadsheetFormat;
-  size: number;
-  limits: FingerprintLimits;
+interface ReadJob extends PreparedFile {
   budget: ReadBudget;
 }
 
@@ -67,76 +78,68 @@ async function read(job: ReadJob): Promise<WorkbookFingerprint> {
   const { absPath, file, format, size, budget } = job;
   const probe = await probeFile(absPath, budget.signal);
   const sheets = new SheetCollector(job);
-  let risks: WorkbookRisks = {};
-
-  if (format === 'xlsx' || format === 'xlsm') {
-    if (probe.isCfb)
-      throw probe.hasEncryptedPackage ? unreadable.encrypted(file) : unreadable.oleWithXlsxName(file);
-    const directory = await readZipDirectory(absPath, size);
-    const maxExpanded = job.limits.maxFileBytes * MAX_EXPANSION_FACTOR;
-    if (directory.uncompressedBytes > maxExpanded) {
-      throw unreadable.expandsTooMuch(file, directory.uncompressedBytes, maxExpanded);
-    }
-    const result = await readXlsx(absPath, directory, size, sheets, budget.signal);
-    sheets.order(result.sheetOrder);
-    risks = { hiddenSheets: result.hiddenSheets, formulas: result.formulas };
-  } else {
-    const sheet = sheets.startSheet(baseNameWithoutExtension(job.named));
-    await readCsv(
-      absPath,
-      sheet,
-      () => sheets.checkpoint(),
-      budget.signal,
-      format === 'tsv' ? '\t' : undefined,
-    );
+  const meta = emptyMeta();
+  let sheet: SheetSink | null = null;
+  for await (const event of readSheetEvents({ ...job, signal: budget.signal }, meta)) {
+    budget.throwIfStopped();
+    if (event.kind === 'sheet') sheet = sheets.startSheet(event.name, event.hidden);
+    else sheet?.addRow(event.rowNumber, event.cells, event.hidden);
   }
-
-  return { file, format, sha256: probe.sha256, size, tables: sheets.tables(), risks };
+  const risks: WorkbookRisks = { ...meta.risks, rows: sheets.rowCount, cells: sheets.cellCount };
+  return { file, format, sha256: probe.sha256, size, tables: sheets.tables(meta), risks };
 }
 
-/** Owns the per-sheet table builders and the limits that apply across the whole workbook. */
-class SheetCollector implements WorkbookSink {
-  private readonly builders: TableBuilder[] = [];
-  private readonly names: string[] = [];
+/** Owns the per-sheet table finders and the limits that apply across the whole workbook. */
+class SheetCollector {
+  private readonly sheets: Array<{ name: string; hidden: boolean; tables: SheetTables }> = [];
   private cells = 0;
-  private sheetOrder: string[] = [];
+  private rows = 0;
 
   constructor(private readonly job: ReadJob) {}
 
-  startSheet(name: string): SheetSink {
-    const builder = new TableBuilder(name, this.job.limits.valueSampleCap);
-    this.builders.push(builder);
-    this.names.push(name);
+  startSheet(name: string, hidden = false): SheetSink {
+    const tables = new SheetTables(name, {
+      valueSampleCap: this.job.limits.valueSampleCap,
+      distinctExactCap: this.job.limits.distinctExactCap,
+    });
+    this.sheets.push({ name, hidden, tables });
     return {
-      addRow: (rowNumber, cells) => {
+      addRow: (rowNumber, cells, hiddenRow) => {
         this.cells += cells.length;
+        if (cells.length) this.rows++;
         if (this.cells > this.job.limits.maxCells) {
           const error = unreadable.tooManyCells(this.job.file, this.job.limits.maxCells);
           this.job.budget.stop(error);
           throw error;
         }
-        builder.addRow(rowNumber, cells);
+        tables.addRow(rowNumber, cells, hiddenRow);
       },
     };
   }
 
-  checkpoint(): void {
-    this.job.budget.throwIfStopped();
+  get rowCount(): number {
+    return this.rows;
   }
 
-  order(sheetOrder: string[]): void {
-    this.sheetOrder = sheetOrder;
+  get cellCount(): number {
+    return this.cells;
   }
 
-  tables(): TableFingerprint[] {
+  /** Every table, sheets in tab order when the workbook says it, else in reading order. */
+  tables(meta: SourceMeta): TableFingerprint[] {
     const rank = (name: string) => {
-      const i = this.sheetOrder.indexOf(name);
+      const i = meta.sheetOrder.indexOf(name);
       return i < 0 ? Number.MAX_SAFE_INTEGER : i;
     };
-    return this.builders
-      .map((builder, i) => ({ table: builder.finish(), rank: rank(this.names[i]), i }))
+    return this.sheets
+      .map((sheet, i) => ({ sheet, rank: rank(sheet.name), i }))
       .sort((a, b) => a.rank - b.rank || a.i - b.i)
-      .flatMap(({ table }) => (table ? [table] : []));
+      .flatMap(({ sheet }) => {
+        const hiddenColumns = new Set(meta.sheets.get(sheet.name)?.hiddenColumns ?? []);
+        return sheet.tables
+          .finish(hiddenColumns)
+          .map((t) => (sheet.hidden ? { ...t, hiddenSheet: true } : t));
+      });
   }
 }
 
@@ -155,11 +158,15 @@ async function fileSize(absPath: string, file: string): Promise<number> {
  * other than a missing or forbidden file (EIO, EMFILE, ENOSPC) says nothing about the file, so it is
  * rethrown for the caller to retry.
  */
-function asUnreadable(error: unknown, file: string): Error {
+export function asUnreadable(error: unknown, file: string): Error {
   if (error instanceof UnreadableFileError) return error;
   if (error instanceof InvalidZipError) return unreadable.notAZip(file);
   if (error instanceof NotTextError) return unreadable.notText(file);
+  if (error instanceof RecordTooLongError)
+    return unreadable.damaged(file, `${error.message}; a quote is probably never closed`);
   if (error instanceof NotAWorkbookError) return unreadable.damaged(file, 'it holds no workbook part');
+  if (error instanceof ExpansionError) return unreadable.expandsTooMuch(file, error.expanded, error.limit);
+  if (error instanceof LegacyEncryptedError) return unreadable.legacyEncrypted(file);
   if (isSystemError(error)) {
     switch (error.code) {
       case 'ENOENT':

@@ -197,6 +197,14 @@ describe('fingerprintFile on xlsx', () => {
     expect(table(fp, 'Orders').schemaHash).not.toBe(t.schemaHash);
   });
 
+  it('reads a Google Sheet delivered as its xlsx export, keeping the format gsheet', async () => {
+    const exported = tmp.path('export-download');
+    await copyFile(path, exported);
+    const g = await fingerprintFile(exported, { displayName: 'Drive/Budget.gsheet' });
+    expect(g.format).toBe('gsheet');
+    expect(g.tables.map((t) => t.sheet)).toEqual(fp.tables.map((t) => t.sheet));
+  });
+
   it('takes the format from the display name when the path has no spreadsheet extension', async () => {
     const download = tmp.path('download-1234.tmp');
     await copyFile(path, download);

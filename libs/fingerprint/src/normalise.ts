@@ -58,7 +58,19 @@ export function toScalar(v: unknown): CellScalar {
 function canonicalNumber(n: number): string {
   // Integers below 10^15 are exact already; skipping toPrecision keeps the common case cheap.
   if (Number.isInteger(n) && Math.abs(n) < 1e15) return String(n);
+  // Short renderings (1.37, 0.25) have no binary noise to trim; toPrecision is slow.
+  const plain = String(n);
+  if (plain.length <= 15 && !plain.includes('e')) return plain;
   return String(Number(n.toPrecision(15)));
+}
+
+/** Whether a cell counts as empty: no value, or text that is only whitespace (cheaper than normaliseValue). */
+export function isBlank(v: CellScalar): boolean {
+  if (v === null) return true;
+  if (typeof v === 'string') return !/\S/.test(v);
+  if (typeof v === 'number') return !Number.isFinite(v);
+  if (v instanceof Date) return Number.isNaN(v.getTime());
+  return false;
 }
 
 /** Done on the text rather than via Number so that long digit strings keep every digit. */
@@ -68,9 +80,18 @@ function canonicalNumericText(text: string): string {
   return /^-0$/.test(t) ? '0' : t;
 }
 
+/** Date columns repeat few values over many rows; formatting them is the costly part. */
+const isoCache = new Map<number, string>();
+
 function isoDate(d: Date): string {
+  const time = d.getTime();
+  const cached = isoCache.get(time);
+  if (cached !== undefined) return cached;
   const iso = d.toISOString();
-  return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso;
+  const text = iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso;
+  if (isoCache.size >= 10_000) isoCache.clear();
+  isoCache.set(time, text);
+  return text;
 }
 
 /** 1 -> "A", 27 -> "AA". */

@@ -1,16 +1,16 @@
 import type { CellScalar } from './normalise';
-import { TableBuilder, schemaHash } from './table.builder';
+import { SheetTables, schemaHash } from './table.builder';
 
 /** rows: [rowNumber, [column letter index from 1, value]...] */
 function build(rows: Array<[number, CellScalar[]]>, cap = 100) {
-  const builder = new TableBuilder('Sheet1', cap);
+  const builder = new SheetTables('Sheet1', { valueSampleCap: cap });
   for (const [rowNumber, values] of rows) {
     builder.addRow(
       rowNumber,
       values.flatMap((value, i) => (value === null ? [] : [{ column: i + 1, value }])),
     );
   }
-  return builder.finish();
+  return builder.finish()[0] ?? null;
 }
 
 describe('TableBuilder', () => {
@@ -38,10 +38,19 @@ describe('TableBuilder', () => {
     expect(t).toMatchObject({ headerRow: 6, range: 'A6:B7', rowCount: 1 });
   });
 
-  it('keeps a lone first row as header when no wider row follows soon enough', () => {
+  it('takes a lone line far above a header for the title', () => {
     const t = build([
       [1, ['Title']],
       [7, ['id', 'name']],
+      [8, [1, 'x']],
+    ])!;
+    expect(t).toMatchObject({ headerRow: 7, title: 'Title', rowCount: 1, range: 'A7:B8' });
+  });
+
+  it('keeps a lone first row as header when data, not a header, follows it', () => {
+    const t = build([
+      [1, ['Title']],
+      [7, [5, 6]],
       [8, [1, 'x']],
     ])!;
     expect(t.headerRow).toBe(1);

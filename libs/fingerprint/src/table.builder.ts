@@ -1,167 +1,352 @@
 import { createHash } from 'node:crypto';
-import type { ColumnProfile, ColumnType, TableFingerprint } from '@shadowscan/domain';
-import { TypeTally, typeFits } from './column-type';
+import type { ColumnProfile, TableFingerprint } from '@shadowscan/domain';
+import { ColumnAccumulator, ContentDigest, type ProfiledCell } from './column.profile';
+import { DEFAULT_LIMITS } from './limits';
+import type { NumberKind } from './number-format';
 import { type CellScalar, columnLetters, displayText, normaliseHeader, normaliseValue } from './normalise';
 
 /** A non-empty cell as a reader hands it over; `column` is 1-based. */
 export interface SheetCell {
   column: number;
   value: CellScalar;
+  /** What the cell's number format says about a number (currency, percent, date...), when it has one. */
+  kind?: NumberKind;
 }
 
 /** Receives the rows of one sheet in order; `rowNumber` is 1-based and increasing. */
 export interface SheetSink {
-  addRow(rowNumber: number, cells: readonly SheetCell[]): void;
+  addRow(rowNumber: number, cells: readonly SheetCell[], hidden?: boolean): void;
 }
 
 /** How many rows below a lone title cell the real header may start. */
 const TITLE_LOOKAHEAD_ROWS = 5;
+/** Lone cells kept after a blank gap while waiting to see whether a new table starts below them. */
+const MAX_HELD_ROWS = 3;
+/** A header cell is a label, not a paragraph. */
+const MAX_HEADER_TEXT = 80;
+const TOTALS = /^(?:grand )?(?:totals?|sum|subtotal|sub-total|gesamt|summe|somme)\b/i;
 
 /** Excel's own width limit; a wider CSV row would otherwise allocate a profile per column. */
 export const MAX_COLUMNS = 16_384;
 
-interface NormalisedCell {
+interface NormalisedCell extends ProfiledCell {
   column: number;
-  value: CellScalar;
-  norm: string;
 }
 
 interface BufferedRow {
   rowNumber: number;
   cells: NormalisedCell[];
+  hidden: boolean;
 }
 
-interface DistinctValue {
-  fits: number;
-  count: number;
+export interface TableOptions {
+  valueSampleCap: number;
+  distinctExactCap: number;
 }
 
-class ColumnAccumulator {
-  nonEmpty = 0;
-  /** By normalised value, in first-seen order; each distinct value is classified once. */
-  readonly distinct = new Map<string, DistinctValue>();
-
-  add(cell: NormalisedCell): void {
-    this.nonEmpty++;
-    const seen = this.distinct.get(cell.norm);
-    if (seen) seen.count++;
-    else this.distinct.set(cell.norm, { fits: typeFits(cell.value, cell.norm), count: 1 });
-  }
-
-  type(): { type: ColumnType; typeShare: number } {
-    const tally = new TypeTally();
-    for (const { fits, count } of this.distinct.values()) tally.add(fits, count);
-    return tally.result();
-  }
-}
-
-/**
- * Turns the rows of one sheet into a table fingerprint, streaming: only the few rows needed to find
- * the header are buffered.
- */
-export class TableBuilder implements SheetSink {
-  private first: BufferedRow | null = null;
-  private pending: BufferedRow[] = [];
-  private header: BufferedRow | null = null;
-  private firstColumn = 0;
-  private lastColumn = 0;
-  private names: string[] = [];
-  private accumulators: ColumnAccumulator[] = [];
-  private rowCount = 0;
-  private lastDataRow = 0;
+/** One table being read: header decided, data rows streaming in. */
+class OpenTable {
+  firstColumn: number;
+  lastColumn: number;
+  readonly names: string[] = [];
+  readonly accumulators: ColumnAccumulator[] = [];
+  readonly digest = new ContentDigest();
+  rowCount = 0;
+  lastDataRow = 0;
+  hiddenRows = 0;
+  headerRows = 1;
+  /** The first row after the header may still turn out to be its second line. */
+  subHeaderPossible = true;
+  totalsRow?: number;
 
   constructor(
-    private readonly sheet: string,
-    private readonly valueSampleCap: number,
-  ) {}
-
-  addRow(rowNumber: number, cells: readonly SheetCell[]): void {
-    const row: BufferedRow = { rowNumber, cells: [] };
-    for (const cell of cells) {
-      if (cell.column > MAX_COLUMNS) continue;
-      const norm = normaliseValue(cell.value);
-      if (norm !== '') row.cells.push({ column: cell.column, value: cell.value, norm });
-    }
-    if (row.cells.length === 0) return;
-
-    if (this.header) return this.addData(row);
-    if (!this.first) {
-      this.first = row;
-      if (row.cells.length !== 1) this.setHeader(row, []);
-      return;
-    }
-    // Waiting to see whether the first row was a title above the real header.
-    if (row.rowNumber > this.first.rowNumber + TITLE_LOOKAHEAD_ROWS) {
-      this.setHeader(this.first, [...this.pending, row]);
-    } else if (row.cells.length >= 2) {
-      this.setHeader(row, []);
-    } else {
-      this.pending.push(row);
-    }
-  }
-
-  /** The table, or null when the sheet had no non-empty cell. */
-  finish(): TableFingerprint | null {
-    if (!this.header) {
-      if (!this.first) return null;
-      this.setHeader(this.first, this.pending);
-    }
-    const header = this.header as BufferedRow;
-    const columns: ColumnProfile[] = this.accumulators.map((acc, index) => {
-      const { type, typeShare } = acc.type();
-      const values: string[] = [];
-      for (const v of acc.distinct.keys()) {
-        if (values.length >= this.valueSampleCap) break;
-        values.push(v);
-      }
-      return {
-        name: this.names[index],
-        index,
-        type,
-        typeShare,
-        nullRatio: this.rowCount === 0 ? 0 : (this.rowCount - acc.nonEmpty) / this.rowCount,
-        distinct: acc.distinct.size,
-        values,
-      };
-    });
-    const lastRow = this.rowCount === 0 ? header.rowNumber : this.lastDataRow;
-    return {
-      sheet: this.sheet,
-      range: `${columnLetters(this.firstColumn)}${header.rowNumber}:${columnLetters(this.lastColumn)}${lastRow}`,
-      headerRow: header.rowNumber,
-      rowCount: this.rowCount,
-      columns,
-      schemaHash: schemaHash(columns),
-    };
-  }
-
-  private setHeader(header: BufferedRow, dataRows: BufferedRow[]): void {
-    this.header = header;
-    this.first = null;
-    this.pending = [];
+    readonly header: BufferedRow,
+    readonly title: string | undefined,
+    private readonly options: TableOptions,
+    readonly firstRow = header.rowNumber,
+  ) {
     this.firstColumn = header.cells.reduce((min, c) => Math.min(min, c.column), Infinity);
     this.lastColumn = header.cells.reduce((max, c) => Math.max(max, c.column), 0);
     const byColumn = new Map(header.cells.map((c) => [c.column, c.value]));
-    const taken = new Set<string>();
+    const labels: Array<string | null> = [];
     for (let column = this.firstColumn; column <= this.lastColumn; column++) {
       const value = byColumn.get(column);
-      const base = value === undefined ? `column_${columnLetters(column)}` : displayText(value);
-      this.names.push(uniqueName(base, taken));
-      this.accumulators.push(new ColumnAccumulator());
+      labels.push(value === undefined ? null : displayText(value));
     }
-    for (const row of dataRows) this.addData(row);
+    this.setNames(labels);
   }
 
-  private addData(row: BufferedRow): void {
+  private setNames(labels: Array<string | null>): void {
+    const taken = new Set<string>();
+    this.names.length = 0;
+    labels.forEach((label, i) => {
+      this.names.push(uniqueName(label ?? `column_${columnLetters(this.firstColumn + i)}`, taken));
+    });
+    while (this.accumulators.length < labels.length) {
+      this.accumulators.push(new ColumnAccumulator(this.options.distinctExactCap));
+    }
+  }
+
+  get headerRow(): number {
+    return this.header.rowNumber + this.headerRows - 1;
+  }
+
+  inSpan(row: BufferedRow): boolean {
+    return row.cells.some((c) => c.column >= this.firstColumn && c.column <= this.lastColumn);
+  }
+
+  /**
+   * A grouped header: the first line holds group labels over merged (blank) cells, the second the
+   * column names, all text. Their names are joined: "Billing / City".
+   */
+  tryJoinSubHeader(row: BufferedRow): boolean {
+    this.subHeaderPossible = false;
+    if (row.rowNumber !== this.header.rowNumber + 1) return false;
+    const top = this.header.cells;
+    const sub = row.cells;
+    if (sub.length <= top.length || sub.length < 2) return false;
+    // The second line must cover the first one's span (it names every column of every group).
+    if (sub[0].column > this.firstColumn) return false;
+    if (!sub.every(isLabel) || !top.every(isLabel)) return false;
+    // Some group label must sit over a blank cell that the second line names (a merged group).
+    const topColumns = new Set(top.map((c) => c.column));
+    const hasGroup = top.some(
+      (c) => !topColumns.has(c.column + 1) && sub.some((s) => s.column === c.column + 1),
+    );
+    if (!hasGroup) return false;
+    this.lastColumn = Math.max(this.lastColumn, sub[sub.length - 1].column);
+    this.firstColumn = Math.min(this.firstColumn, sub[0].column);
+    const subBy = new Map(sub.map((c) => [c.column, displayText(c.value)]));
+    const topBy = new Map(top.map((c) => [c.column, displayText(c.value)]));
+    const labels: Array<string | null> = [];
+    let group: string | null = null;
+    for (let column = this.firstColumn; column <= this.lastColumn; column++) {
+      const own = topBy.get(column);
+      const child = subBy.get(column);
+      if (own !== undefined) group = own;
+      else if (child === undefined) group = null;
+      const parent = own ?? (child !== undefined ? group : null);
+      if (parent && child && normaliseHeader(parent) !== normaliseHeader(child))
+        labels.push(`${parent} / ${child}`);
+      else labels.push(child ?? parent ?? null);
+    }
+    this.setNames(labels);
+    this.headerRows = 2;
+    return true;
+  }
+
+  addData(row: BufferedRow): void {
     let inTable = false;
+    const norms: string[] = new Array<string>(this.lastColumn - this.firstColumn + 1).fill('');
     for (const cell of row.cells) {
       if (cell.column < this.firstColumn || cell.column > this.lastColumn) continue;
       this.accumulators[cell.column - this.firstColumn].add(cell);
+      norms[cell.column - this.firstColumn] = cell.norm;
       inTable = true;
     }
     if (!inTable) return;
+    this.digest.addRow(norms);
     this.rowCount++;
+    if (row.hidden) this.hiddenRows++;
     this.lastDataRow = row.rowNumber;
+  }
+
+  /** Whether a row after a blank gap is the header of another table rather than more data. */
+  looksLikeNewHeader(row: BufferedRow): boolean {
+    if (row.cells.length < 2 || !row.cells.every(isLabel)) return false;
+    if (new Set(row.cells.map((c) => c.norm)).size !== row.cells.length) return false;
+    // Labels reaching past this table's columns: another table's header.
+    if (row.cells.some((c) => c.column < this.firstColumn || c.column > this.lastColumn)) return true;
+    // Text where this table has numbers or dates: a header, not data.
+    return row.cells.some((c) => {
+      const acc = this.accumulators[c.column - this.firstColumn];
+      if (!acc || acc.nonEmpty === 0) return false;
+      const { type } = acc.type();
+      return !['string', 'id', 'email', 'url', 'boolean', 'phone', 'empty'].includes(type);
+    });
+  }
+
+  finish(sheet: string, valueSampleCap: number, hiddenColumns: ReadonlySet<number>): TableFingerprint {
+    const columns: ColumnProfile[] = this.accumulators.map((acc, index) => {
+      const profile = acc.profile({
+        name: this.names[index],
+        index,
+        rowCount: this.rowCount,
+        valueSampleCap,
+      });
+      if (hiddenColumns.has(this.firstColumn + index)) profile.hidden = true;
+      return profile;
+    });
+    const lastRow = this.rowCount === 0 ? this.headerRow : this.lastDataRow;
+    const table: TableFingerprint = {
+      sheet,
+      range: `${columnLetters(this.firstColumn)}${this.firstRow}:${columnLetters(this.lastColumn)}${lastRow}`,
+      headerRow: this.headerRow,
+      dataStartRow: this.headerRow + 1,
+      rowCount: this.rowCount,
+      columns,
+      schemaHash: schemaHash(columns),
+      headerRows: this.headerRows,
+      hiddenRows: this.hiddenRows,
+      contentSignature: this.digest.digest(),
+    };
+    if (this.title) table.title = this.title;
+    if (this.totalsRow !== undefined) table.totalsRow = this.totalsRow;
+    return table;
+  }
+}
+
+function isLabel(cell: NormalisedCell): boolean {
+  if (typeof cell.value !== 'string') return false;
+  const text = cell.norm;
+  return text.length <= MAX_HEADER_TEXT && !/^[+-]?[\d.,\s%$€£]+$/.test(text);
+}
+
+function isTotalsRow(row: BufferedRow, table: OpenTable): boolean {
+  const cells = row.cells.filter((c) => c.column >= table.firstColumn && c.column <= table.lastColumn);
+  if (cells.length < 2 || typeof cells[0].value !== 'string' || !TOTALS.test(cells[0].norm)) return false;
+  return cells.slice(1).every((c) => typeof c.value === 'number');
+}
+
+/**
+ * Finds the tables of one sheet as its rows stream by: a title above the header is skipped, a header
+ * may span two rows, a blank gap followed by a new header starts another table, and a totals row ends
+ * one. Only the rows needed to take these decisions are buffered.
+ */
+export class SheetTables implements SheetSink {
+  private readonly done: OpenTable[] = [];
+  private current: OpenTable | null = null;
+  /** Rows before a header was chosen. */
+  private first: BufferedRow | null = null;
+  private pending: BufferedRow[] = [];
+  /** Lone cells after a blank gap: a title of the next table, or more data. */
+  private held: BufferedRow[] = [];
+  private previousRow = 0;
+  private readonly options: TableOptions;
+
+  constructor(
+    private readonly sheet: string,
+    options: Partial<TableOptions> | number = {},
+  ) {
+    const given = typeof options === 'number' ? { valueSampleCap: options } : options;
+    this.options = {
+      valueSampleCap: given.valueSampleCap ?? DEFAULT_LIMITS.valueSampleCap,
+      distinctExactCap: given.distinctExactCap ?? DEFAULT_LIMITS.distinctExactCap,
+    };
+  }
+
+  addRow(rowNumber: number, cells: readonly SheetCell[], hidden = false): void {
+    const row: BufferedRow = { rowNumber, cells: [], hidden };
+    for (const cell of cells) {
+      if (cell.column > MAX_COLUMNS) continue;
+      const norm = normaliseValue(cell.value);
+      if (norm === '') continue;
+      const c: NormalisedCell = { column: cell.column, value: cell.value, norm };
+      if (cell.kind) c.kind = cell.kind;
+      row.cells.push(c);
+    }
+    if (row.cells.length === 0) return;
+    row.cells.sort((a, b) => a.column - b.column);
+    const gap = rowNumber > this.previousRow + 1;
+    this.previousRow = rowNumber;
+
+    const table = this.current;
+    if (!table) return this.detect(row);
+    if (table.subHeaderPossible && table.rowCount === 0 && table.tryJoinSubHeader(row)) return;
+    table.subHeaderPossible = false;
+
+    if (this.held.length) {
+      if (table.looksLikeNewHeader(row)) {
+        const title = this.held.map((h) => displayText(h.cells[0].value)).join(' ');
+        this.held = [];
+        this.close();
+        return this.startTable(row, title);
+      }
+      const held = this.held;
+      this.held = [];
+      for (const h of held) table.addData(h);
+      return table.addData(row);
+    }
+    if (isTotalsRow(row, table)) {
+      table.totalsRow = rowNumber;
+      this.close();
+      return;
+    }
+    if (gap && table.rowCount > 0 && table.looksLikeNewHeader(row)) {
+      this.close();
+      return this.detect(row);
+    }
+    if (gap && table.rowCount > 0 && row.cells.length === 1 && isLabel(row.cells[0])) {
+      this.held.push(row);
+      if (this.held.length > MAX_HELD_ROWS) {
+        const held = this.held;
+        this.held = [];
+        for (const h of held) table.addData(h);
+      }
+      return;
+    }
+    table.addData(row);
+  }
+
+  /** Header detection: a row of two or more cells, possibly below a title within a few rows. */
+  private detect(row: BufferedRow): void {
+    if (!this.first) {
+      if (row.cells.length !== 1) return this.startTable(row, undefined);
+      this.first = row;
+      return;
+    }
+    if (row.rowNumber > this.first.rowNumber + TITLE_LOOKAHEAD_ROWS) {
+      if (row.cells.length >= 2 && row.cells.every(isLabel)) {
+        // A lone line far above a real header: a note or title, not a one-column table.
+        const title = displayText(this.first.cells[0].value);
+        this.first = null;
+        this.pending = [];
+        return this.startTable(row, title);
+      }
+      const first = this.first;
+      const pending = this.pending;
+      this.first = null;
+      this.pending = [];
+      this.startTable(first, undefined);
+      for (const r of [...pending, row]) this.addRow(r.rowNumber, r.cells, r.hidden);
+      return;
+    }
+    if (row.cells.length >= 2) {
+      const title = [this.first, ...this.pending].map((r) => displayText(r.cells[0].value)).join(' ');
+      this.first = null;
+      this.pending = [];
+      return this.startTable(row, title);
+    }
+    this.pending.push(row);
+  }
+
+  private startTable(header: BufferedRow, title: string | undefined): void {
+    this.current = new OpenTable(header, title || undefined, this.options);
+  }
+
+  private close(): void {
+    if (this.current) this.done.push(this.current);
+    this.current = null;
+  }
+
+  /** The sheet's tables in order; none when the sheet had no non-empty cell. */
+  finish(hiddenColumns: ReadonlySet<number> = new Set()): TableFingerprint[] {
+    if (this.first) {
+      const first = this.first;
+      const pending = this.pending;
+      this.first = null;
+      this.pending = [];
+      this.startTable(first, undefined);
+      for (const r of pending) this.addRow(r.rowNumber, r.cells, r.hidden);
+    }
+    // Lone lines after a gap at the end of the sheet are footnotes ("Source: ERP export"), not data.
+    this.held = [];
+    this.close();
+    // A lone line with nothing under it, next to real tables, is a note or a footnote.
+    const tables = this.done.filter(
+      (t, _, all) => !(all.length > 1 && t.rowCount === 0 && t.names.length === 1),
+    );
+    return tables.map((t) => t.finish(this.sheet, this.options.valueSampleCap, hiddenColumns));
   }
 }
 

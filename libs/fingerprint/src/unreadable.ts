@@ -14,13 +14,15 @@ export const unreadable = {
   notASpreadsheet: (file: string) =>
     new UnreadableFileError(
       'unsupported_format',
-      `${file} is not a spreadsheet (expected .xlsx, .xlsm, .csv, .tsv or .txt); leave it out of the scan.`,
+      `${file} is not a spreadsheet (expected .xlsx, .xlsm, .xls, .xlsb, .ods, .csv, .tsv or .txt); leave it out of the scan.`,
     ),
 
   unsupported: (file: string, format: SpreadsheetFormat) =>
     new UnreadableFileError(
       'unsupported_format',
-      `${file} is in ${format.toUpperCase()} format, which cannot be read yet; save it as .xlsx to include it.`,
+      format === 'gsheet'
+        ? `${file} is a link to a Google Sheet, not its contents; scan it through the Google Drive source or download it as .xlsx.`
+        : `${file} is in ${format.toUpperCase()} format, which cannot be read; export it as .xlsx to include it.`,
     ),
 
   tooLarge: (file: string, size: number, max: number) =>
@@ -33,6 +35,24 @@ export const unreadable = {
     new UnreadableFileError(
       'file_too_large',
       `${file} unzips to ${formatBytes(expanded)}, over the ${formatBytes(max)} limit (possibly a zip bomb); raise the file size limit if the workbook is genuine.`,
+    ),
+
+  tooManyEntries: (file: string, entries: number, max: number) =>
+    new UnreadableFileError(
+      'file_too_large',
+      `${file} is an archive of ${entries.toLocaleString('en-US')} parts, over the ${max.toLocaleString('en-US')} limit (possibly a zip bomb); raise the zip entry limit if the workbook is genuine.`,
+    ),
+
+  compressionRatio: (file: string, part: string, ratio: number, max: number) =>
+    new UnreadableFileError(
+      'file_too_large',
+      `${file} has a part (${part}) compressed ${Math.round(ratio)}:1, over the ${max}:1 limit (a zip bomb); raise the compression ratio limit if the workbook is genuine.`,
+    ),
+
+  legacyEncrypted: (file: string) =>
+    new UnreadableFileError(
+      'encrypted',
+      `${file} is password-protected; remove the password or leave it out of the scan.`,
     ),
 
   tooManyCells: (file: string, max: number) =>

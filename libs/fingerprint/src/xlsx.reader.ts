@@ -1,205 +1,175 @@
-import { open } from 'node:fs/promises';
-import { PassThrough, Readable } from 'node:stream';
-import * as ExcelJS from 'exceljs';
-import { type CellScalar, toScalar } from './normalise';
-import type { SheetCell, SheetSink } from './table.builder';
-import { rangesInOrder, type ZipDirectory } from './zip-directory';
-
-export interface WorkbookSink {
-  /** Called once per worksheet, in the order the archive stores them. */
-  startSheet(name: string): SheetSink;
-  /** Called between rows so that long reads can be stopped. */
-  checkpoint(): void;
-}
-
-export interface XlsxReadResult {
-  /** Worksheet names in workbook (tab) order, when the workbook part was read. */
-  sheetOrder: string[];
-  hiddenSheets: string[];
-  formulas: number;
-}
+import type { WorkbookRisks } from '@shadowscan/domain';
+import { builtInKind, classifyFormat, type NumberKind } from './number-format';
+import { SharedStrings } from './shared-strings';
+import type { SheetEvent } from './sheet.source';
+import { emptyExtras, readSharedStrings, readSheetRows, type WorkbookContext } from './xlsx.sheet';
+import { elements, elementTexts } from './xml.text';
+import type { ZipDirectory, ZipEntry } from './zip-directory';
+import { type InflateBudget, readEntry, readEntryText } from './zip-entry';
 
 /** The workbook archive holds no workbook part: not an Excel file, whatever its name. */
 export class NotAWorkbookError extends Error {
   override readonly name = 'NotAWorkbookError';
 }
 
-const READER_OPTIONS = {
-  sharedStrings: 'cache',
-  hyperlinks: 'ignore',
-  styles: 'cache',
-  worksheets: 'emit',
-} as const;
-
-/**
- * exceljs parses a worksheet as it streams past only once it has seen the workbook relationships and
- * the shared strings; a worksheet that comes earlier (as Excel and exceljs itself store them) is
- * spooled, decompressed, to a temporary file that leaks if the read fails. The styles part decides
- * which numbers are dates, and the workbook part names the sheets and their visibility. So these
- * parts are streamed first, whatever their place in the archive.
- */
-const LEADING_PARTS = [
-  'xl/_rels/workbook.xml.rels',
-  'xl/workbook.xml',
-  'xl/styles.xml',
-  'xl/sharedStrings.xml',
-];
-
-const CHUNK_BYTES = 64 * 1024;
-
-/** The parts of exceljs's streaming reader that its type definitions leave out. */
-interface WorkbookReaderInternals {
-  model?: { sheets?: Array<{ name?: string; state?: string }> };
-  properties?: { model?: { date1904?: boolean } };
-  sharedStrings?: unknown[];
+/** What reading a workbook learnt besides its rows; filled in as the read goes. */
+export interface XlsxReadResult {
+  /** Worksheet names in workbook (tab) order. */
+  sheetOrder: string[];
+  hiddenSheets: string[];
+  formulas: number;
+  risks: WorkbookRisks;
+  /** Per sheet: hidden columns (1-based) and merged ranges, for table detection. */
+  sheets: Map<string, { hiddenColumns: number[]; merges: string[] }>;
 }
 
-interface WorksheetReaderInternals {
-  name: string;
-  state?: string;
+/** Parts read whole (workbook, relationships, styles, properties) are small in any real file. */
+const MAX_SMALL_PART_BYTES = 32 * 1024 * 1024;
+const MAX_SHARED_STRINGS = 10_000_000;
+
+interface Relationship {
+  target: string;
+  type: string;
 }
 
 /**
- * exceljs pipes its input into an unzip stream it never exposes. That stream's errors (a damaged deflate
- * stream, say) do not reach the zip entry being read, which then waits forever; tapping `pipe` lets the
- * reader fail at once instead.
+ * Streams an .xlsx/.xlsm workbook as sheet and row events, sheets in tab order. Parts are read by
+ * random access through the zip directory, each inflated once; worksheets are parsed as they inflate,
+ * so memory holds the shared strings and one chunk, never a whole sheet. Stopping the iteration
+ * closes everything.
  */
-class UnzipTap extends PassThrough {
-  onPipe?: (destination: NodeJS.WritableStream) => void;
-
-  override pipe<T extends NodeJS.WritableStream>(destination: T, options?: { end?: boolean }): T {
-    this.onPipe?.(destination);
-    return super.pipe(destination, options);
-  }
-}
-
-/**
- * Streams an .xlsx/.xlsm workbook row by row into `sink`. Rejects with the parser's error on damaged
- * input; on an abort of `signal` tears the streams down so that nothing keeps reading.
- */
-export async function readXlsx(
+export async function* readXlsxRows(
   path: string,
   directory: ZipDirectory,
-  size: number,
-  sink: WorkbookSink,
+  budget: InflateBudget,
   signal: AbortSignal,
-): Promise<XlsxReadResult> {
-  const archive = Readable.from(readRanges(path, rangesInOrder(directory, size, LEADING_PARTS)), {
-    objectMode: false,
-  });
-  const input = new UnzipTap();
-  let fail: (error: unknown) => void = () => undefined;
-  const failed = new Promise<never>((_, reject) => (fail = reject));
-  failed.catch(() => undefined);
-  archive.on('error', (error) => fail(error));
-  input.on('error', (error) => fail(error));
-  input.onPipe = (unzip) => unzip.on('error', (error: unknown) => fail(error));
-  archive.pipe(input);
-
-  let finished = false;
-  const teardown = () => {
-    finished = true;
-    archive.destroy();
-    // Ending the input makes the unzip stream end too, so exceljs's pending reads settle.
-    if (!input.writableEnded) input.end();
+  meta: XlsxReadResult,
+): AsyncGenerator<SheetEvent> {
+  const byName = new Map<string, ZipEntry>();
+  for (const entry of directory.entries) byName.set(entry.name.replace(/^\/+/, '').toLowerCase(), entry);
+  const find = (name: string) => byName.get(name.replace(/^\/+/, '').toLowerCase());
+  const text = async (name: string): Promise<string | null> => {
+    const entry = find(name);
+    return entry ? readEntryText(path, entry, budget, MAX_SMALL_PART_BYTES, signal) : null;
   };
-  signal.addEventListener('abort', teardown, { once: true });
 
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, READER_OPTIONS);
-  // With the shared strings streamed first, a workbook that has none must not make exceljs wait for
-  // them (and spool every sheet); exceljs replaces this with the real table when there is one.
-  (reader as unknown as WorkbookReaderInternals).sharedStrings = [];
-  const stopCheck = () => {
-    if (finished) throw new Error('xlsx read stopped');
-  };
-  try {
-    return await Promise.race([consume(reader, sink, stopCheck), failed]);
-  } finally {
-    signal.removeEventListener('abort', teardown);
-    teardown();
+  const rootRels = parseRels((await text('_rels/.rels')) ?? '', '');
+  const workbookPath =
+    [...rootRels.values()].find((r) => /\/officeDocument$/.test(r.type))?.target ?? 'xl/workbook.xml';
+  const workbookXml = await text(workbookPath);
+  if (workbookXml === null || !/<(?:[\w.-]+:)?workbook[\s>]/.test(workbookXml)) {
+    throw new NotAWorkbookError('no workbook part');
   }
-}
+  const base = workbookPath.includes('/') ? workbookPath.slice(0, workbookPath.lastIndexOf('/') + 1) : '';
+  const rels = parseRels((await text(relsPathOf(workbookPath))) ?? '', base);
+  const relOfType = (suffix: string) => [...rels.values()].filter((r) => r.type.endsWith(suffix));
 
-async function* readRanges(
-  path: string,
-  ranges: ReadonlyArray<{ start: number; end: number }>,
-): AsyncGenerator<Buffer> {
-  const handle = await open(path, 'r');
+  const workbookPr = elements(workbookXml, 'workbookPr')[0] ?? {};
+  const date1904 = workbookPr.date1904 === '1' || workbookPr.date1904 === 'true';
+  const stylesPath = relOfType('/styles')[0]?.target ?? `${base}styles.xml`;
+  const stringsPath = relOfType('/sharedStrings')[0]?.target ?? `${base}sharedStrings.xml`;
+  const stylesXml = await text(stylesPath);
+  const stringsEntry = find(stringsPath);
+  const strings = new SharedStrings();
   try {
-    for (const { start, end } of ranges) {
-      for (let position = start; position < end;) {
-        const buffer = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, end - position));
-        const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
-        if (bytesRead === 0) return;
-        position += bytesRead;
-        yield buffer.subarray(0, bytesRead);
+    if (stringsEntry) {
+      await readSharedStrings(readEntry(path, stringsEntry, budget, signal), MAX_SHARED_STRINGS, strings);
+    }
+    const book: WorkbookContext = {
+      date1904,
+      styleKinds: stylesXml ? styleKinds(stylesXml) : [],
+      sharedStrings: strings,
+    };
+
+    const risks = meta.risks;
+    risks.macros = directory.entries.some((e) => /(^|\/)vbaProject\.bin$/i.test(e.name));
+    risks.externalLinks = relOfType('/externalLink').length;
+    risks.dataConnections = directory.entries.filter((e) =>
+      /(^|\/)(connections\.xml|queryTables\/[^/]+\.xml)$/i.test(e.name),
+    ).length;
+    risks.pivotCaches = relOfType('/pivotCacheDefinition').length;
+    risks.workbookProtected = elements(workbookXml, 'workbookProtection').some(
+      (p) => p.lockStructure === '1' || p.lockStructure === 'true' || p.lockWindows === '1',
+    );
+    risks.hiddenSheets = meta.hiddenSheets;
+    risks.veryHiddenSheets = [];
+    risks.protectedSheets = [];
+    risks.formulas = 0;
+    risks.errorCells = 0;
+    const core = await text('docProps/core.xml');
+    if (core) {
+      const author = elementTexts(core, 'creator')[0]?.trim();
+      const modifiedBy = elementTexts(core, 'lastModifiedBy')[0]?.trim();
+      if (author) risks.author = author;
+      if (modifiedBy) risks.lastModifiedBy = modifiedBy;
+    }
+
+    for (const sheet of elements(workbookXml, 'sheet')) {
+      const name = sheet.name ?? '';
+      const relId = Object.entries(sheet).find(([k]) => /(^|:)id$/.test(k) && k !== 'sheetId')?.[1];
+      const rel = relId ? rels.get(relId) : undefined;
+      meta.sheetOrder.push(name);
+      if (sheet.state === 'hidden' || sheet.state === 'veryHidden') meta.hiddenSheets.push(name);
+      if (sheet.state === 'veryHidden') risks.veryHiddenSheets.push(name);
+      // Chart sheets and dialog sheets hold no cells.
+      if (!rel || !rel.type.endsWith('/worksheet')) continue;
+      const entry = find(rel.target);
+      if (!entry) continue;
+      const extras = emptyExtras();
+      yield { kind: 'sheet', name, hidden: sheet.state === 'hidden' || sheet.state === 'veryHidden' };
+      try {
+        yield* readSheetRows(readEntry(path, entry, budget, signal), book, extras);
+      } finally {
+        meta.formulas += extras.formulas;
+        risks.formulas += extras.formulas;
+        risks.errorCells += extras.errorCells;
+        if (extras.protected) risks.protectedSheets.push(name);
+        meta.sheets.set(name, { hiddenColumns: extras.hiddenColumns, merges: extras.merges });
       }
     }
   } finally {
-    await handle.close();
+    // Closes the spill file of a very large string table.
+    strings.dispose();
   }
 }
 
-async function consume(
-  reader: ExcelJS.stream.xlsx.WorkbookReader,
-  sink: WorkbookSink,
-  stopCheck: () => void,
-): Promise<XlsxReadResult> {
-  const internals = reader as unknown as WorkbookReaderInternals;
-  const hiddenSheets: string[] = [];
-  let formulas = 0;
-  for await (const worksheet of reader) {
-    const meta = worksheet as unknown as WorksheetReaderInternals;
-    if (meta.state === 'hidden' || meta.state === 'veryHidden') hiddenSheets.push(meta.name);
-    const date1904 = internals.properties?.model?.date1904 === true;
-    const sheet = sink.startSheet(meta.name);
-    let previousRow = 0;
-    for await (const row of worksheet) {
-      stopCheck();
-      sink.checkpoint();
-      // A row without an r attribute is legal and means "the next row".
-      const rowNumber =
-        Number.isFinite(row.number) && row.number > previousRow ? row.number : previousRow + 1;
-      previousRow = rowNumber;
-      const cells: SheetCell[] = [];
-      row.eachCell({ includeEmpty: false }, (cell, column) => {
-        const { value, formula } = cellScalar(cell, date1904);
-        if (formula) formulas++;
-        if (value !== null) cells.push({ column, value });
-      });
-      sheet.addRow(rowNumber, cells);
+function relsPathOf(part: string): string {
+  const slash = part.lastIndexOf('/');
+  return `${part.slice(0, slash + 1)}_rels/${part.slice(slash + 1)}.rels`;
+}
+
+/** Relationship id -> target part (resolved against `base`, the folder of the source part). */
+function parseRels(xml: string, base: string): Map<string, Relationship> {
+  const out = new Map<string, Relationship>();
+  for (const r of elements(xml, 'Relationship')) {
+    if (!r.Id || !r.Target || r.TargetMode === 'External') {
+      if (r.Id && r.Type) out.set(r.Id, { target: '', type: r.Type });
+      continue;
     }
+    out.set(r.Id, { target: resolvePart(base, r.Target), type: r.Type ?? '' });
   }
-  if (!internals.model) throw new NotAWorkbookError('no workbook part');
-  const sheetOrder = (internals.model.sheets ?? []).flatMap((s) => (s.name ? [s.name] : []));
-  return { sheetOrder, hiddenSheets, formulas };
+  return out;
 }
 
-function cellScalar(cell: ExcelJS.Cell, date1904: boolean): { value: CellScalar; formula: boolean } {
-  const raw: unknown = cell.value;
-  if (raw === null || typeof raw !== 'object' || raw instanceof Date)
-    return { value: toScalar(raw), formula: false };
-  if ('formula' in raw || 'sharedFormula' in raw) {
-    const result = toScalar((raw as { result?: unknown }).result);
-    // The streaming reader converts date-formatted values to Dates, but not formula results.
-    const value =
-      typeof result === 'number' && isDateFormat(cell.numFmt) ? excelDate(result, date1904) : result;
-    return { value, formula: true };
+function resolvePart(base: string, target: string): string {
+  const joined = target.startsWith('/') ? target.slice(1) : base + target;
+  const parts: string[] = [];
+  for (const segment of joined.split('/')) {
+    if (segment === '..') parts.pop();
+    else if (segment !== '.' && segment !== '') parts.push(segment);
   }
-  return { value: toScalar(raw), formula: false };
+  return parts.join('/');
 }
 
-/** Same test exceljs applies to plain values: date/time tokens outside quotes, brackets and escapes. */
-function isDateFormat(format: string | undefined): boolean {
-  if (!format) return false;
-  const bare = format
-    .replace(/\[[^\]]*]/g, '')
-    .replace(/"[^"]*"/g, '')
-    .replace(/[\\_*]./g, '');
-  return /[ymdhsb]/i.test(bare);
-}
-
-function excelDate(serial: number, date1904: boolean): Date | null {
-  const date = new Date(Math.round((serial - 25569 + (date1904 ? 1462 : 0)) * 86_400_000));
-  return Number.isNaN(date.getTime()) ? null : date;
+/** The number format kind of every cell style (`cellXfs`), by index. */
+export function styleKinds(stylesXml: string): NumberKind[] {
+  const custom = new Map<number, NumberKind>();
+  for (const f of elements(stylesXml, 'numFmt')) {
+    custom.set(Number(f.numFmtId), classifyFormat(f.formatCode ?? ''));
+  }
+  const cellXfs = /<(?:[\w.-]+:)?cellXfs[\s>][\s\S]*?<\/(?:[\w.-]+:)?cellXfs>/.exec(stylesXml)?.[0] ?? '';
+  return elements(cellXfs, 'xf').map((xf) => {
+    const id = Number(xf.numFmtId ?? 0);
+    return custom.get(id) ?? builtInKind(id);
+  });
 }

@@ -1,6 +1,6 @@
 import JSZip from 'jszip';
 import { useTempDir, writeBytes } from './testing.fixtures';
-import { InvalidZipError, rangesInOrder, readZipDirectory } from './zip-directory';
+import { InvalidZipError, readZipDirectory } from './zip-directory';
 
 const tmp = useTempDir();
 
@@ -23,25 +23,5 @@ describe('readZipDirectory', () => {
     const path = tmp.path('not.zip');
     await writeBytes(path, 'PK but not really');
     await expect(readZipDirectory(path, 17)).rejects.toBeInstanceOf(InvalidZipError);
-  });
-});
-
-describe('rangesInOrder', () => {
-  it('moves the named entries first and ends with the directory', () => {
-    const dir = {
-      entries: [
-        { name: 'sheet.xml', offset: 0 },
-        { name: 'strings.xml', offset: 100 },
-        { name: 'book.xml', offset: 250 },
-      ],
-      directoryOffset: 400,
-      uncompressedBytes: 0,
-    };
-    expect(rangesInOrder(dir, 480, ['book.xml', 'missing.xml', 'strings.xml'])).toEqual([
-      { start: 250, end: 400 },
-      { start: 100, end: 250 },
-      { start: 0, end: 100 },
-      { start: 400, end: 480 },
-    ]);
   });
 });

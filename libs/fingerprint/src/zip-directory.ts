@@ -14,6 +14,13 @@ export interface ZipEntry {
   name: string;
   /** Offset of the entry's local header in the file. */
   offset: number;
+  /** 0 stored, 8 deflated; anything else is not used by Office. */
+  method: number;
+  compressedSize: number;
+  /** As declared; an inflater must not trust it. */
+  uncompressedSize: number;
+  /** General purpose flag bit 0: the entry is encrypted (zip encryption, not Office's). */
+  encrypted: boolean;
 }
 
 export interface ZipDirectory {
@@ -103,7 +110,14 @@ export async function readZipDirectory(path: string, size: number): Promise<ZipD
         throw new InvalidZipError('entry outside the archive');
       }
       offsets.add(sizes.offset);
-      entries.push({ name: directory.toString('utf8', nameStart, extraStart), offset: sizes.offset });
+      entries.push({
+        name: directory.toString('utf8', nameStart, extraStart),
+        offset: sizes.offset,
+        method: directory.readUInt16LE(at + 10),
+        compressedSize: sizes.compressed,
+        uncompressedSize: sizes.uncompressed,
+        encrypted: (directory.readUInt16LE(at + 8) & 1) === 1,
+      });
       uncompressedBytes += sizes.uncompressed;
       at = extraStart + extraLength + commentLength;
     }
@@ -138,31 +152,4 @@ function zip64Sizes(header: EntrySizes, extra: Buffer): EntrySizes {
     at += 4 + length;
   }
   throw new InvalidZipError('zip64 sizes missing');
-}
-
-/**
- * Byte ranges that replay the archive with some entries moved to the front: each entry's range runs
- * from its local header to the next entry's, so data descriptors travel with it. The central
- * directory is appended unchanged; a streaming reader reads it only to find the end.
- */
-export function rangesInOrder(
-  directory: ZipDirectory,
-  size: number,
-  first: readonly string[],
-): Array<{ start: number; end: number }> {
-  const byOffset = [...directory.entries].sort((a, b) => a.offset - b.offset);
-  const ranges = byOffset.map((entry, i) => ({
-    entry,
-    start: entry.offset,
-    end: i + 1 < byOffset.length ? byOffset[i + 1].offset : directory.directoryOffset,
-  }));
-  const rank = (name: string) => {
-    const i = first.indexOf(name);
-    return i < 0 ? first.length : i;
-  };
-  const ordered = ranges
-    .map((range, i) => ({ range, rank: rank(range.entry.name), i }))
-    .sort((a, b) => a.rank - b.rank || a.i - b.i)
-    .map(({ range }) => ({ start: range.start, end: range.end }));
-  return [...ordered, { start: directory.directoryOffset, end: size }];
 }

@@ -1,0 +1,30 @@
+import { SharedStrings } from './shared-strings';
+
+describe('SharedStrings', () => {
+  it('gives back every string by index, across chunk boundaries and growth', () => {
+    const table = new SharedStrings();
+    const texts = Array.from({ length: 5000 }, (_, i) => (i % 7 === 0 ? `é€ ${i} 𐐀` : `v${i}`));
+    texts.push('x'.repeat(5 * 1024 * 1024)); // larger than a chunk
+    texts.push('');
+    for (const t of texts) table.push(t);
+    expect(table.length).toBe(texts.length);
+    for (const i of [0, 1, 7, 1023, 1024, 4999, 5000, 5001]) expect(table.get(i)).toBe(texts[i]);
+    expect(table.get(7)).toBe(texts[7]); // from the recent cache
+    expect(table.get(-1)).toBeUndefined();
+    expect(table.get(texts.length)).toBeUndefined();
+    expect(table.get(Number.NaN)).toBeUndefined();
+  });
+
+  it('spills to an unlinked file past its memory budget and still gives every string back', async () => {
+    const { readdir } = await import('node:fs/promises');
+    const { mkdtemp } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const dir = await mkdtemp(`${tmpdir()}/spill-`);
+    const table = new SharedStrings({ memoryBytes: 1, spillDir: dir });
+    const texts = Array.from({ length: 400_000 }, (_, i) => `user${i}@example${i % 97}.com`);
+    for (const t of texts) table.push(t);
+    expect(await readdir(dir)).toEqual([]); // unlinked as soon as it was opened
+    for (const i of [0, 1, 123_456, 250_000, 399_999, 5, 300_000]) expect(table.get(i)).toBe(texts[i]);
+    table.dispose();
+  });
+});
