@@ -52,6 +52,11 @@ describe('shadowscan CLI', () => {
       headerRow: 1,
       rowCount: 60,
     });
+    // Cell values are not printed unless asked for.
+    expect(fp.tables[0].columns[0].values).toBeUndefined();
+    expect(r.stdout).not.toContain('DE39800700121732356118');
+    const withValues = JSON.parse(cli(['fingerprint', file, '--json', '--values']).stdout);
+    expect(withValues.tables[0].columns[0].values).toHaveLength(60);
     expect(fp.tables[0].columns[0]).toMatchObject({
       name: 'Supplier ID',
       index: 0,

@@ -40,19 +40,25 @@ function editCsvCell(file: string, key: string, column: string, value: string): 
   writeFileSync(file, lines.join('\n'));
 }
 
-describe('findings of the bundled example', () => {
-  let ex: ReturnType<typeof copyExamples>;
-  let h: InlineHarness;
-
+/** A describe block's fixture: a private copy of the example, scanned once by an embedded pipeline. */
+function scannedExample() {
+  const ctx = {} as { ex: ReturnType<typeof copyExamples>; h: InlineHarness };
   beforeAll(async () => {
-    ex = copyExamples();
-    h = await InlineHarness.start({ dataDir: 'memory://' });
-    await h.scan(ex.workspace, ex.catalog);
+    ctx.ex = copyExamples();
+    ctx.h = await InlineHarness.start({ dataDir: 'memory://' });
+    await ctx.h.scan(ctx.ex.workspace, ctx.ex.catalog);
   });
   afterAll(async () => {
-    await h?.close();
-    rmSync(ex.dir, { recursive: true, force: true });
+    await ctx.h?.close();
+    if (ctx.ex) rmSync(ctx.ex.dir, { recursive: true, force: true });
   });
+  return ctx;
+}
+
+describe('findings of the bundled example', () => {
+  const ctx = scannedExample();
+  const h = new Proxy({} as InlineHarness, { get: (_t, p) => Reflect.get(ctx.h, p, ctx.h) });
+  const ex = new Proxy({} as ReturnType<typeof copyExamples>, { get: (_t, p) => Reflect.get(ctx.ex, p) });
 
   it('is exactly the expected set: kinds, files and entities', async () => {
     const got = (await h.openFindings())
@@ -176,18 +182,9 @@ describe('findings of the bundled example', () => {
 });
 
 describe('triage and the audit log', () => {
-  let ex: ReturnType<typeof copyExamples>;
-  let h: InlineHarness;
-
-  beforeAll(async () => {
-    ex = copyExamples();
-    h = await InlineHarness.start({ dataDir: 'memory://' });
-    await h.scan(ex.workspace, ex.catalog);
-  });
-  afterAll(async () => {
-    await h?.close();
-    rmSync(ex.dir, { recursive: true, force: true });
-  });
+  const ctx = scannedExample();
+  const h = new Proxy({} as InlineHarness, { get: (_t, p) => Reflect.get(ctx.h, p, ctx.h) });
+  const ex = new Proxy({} as ReturnType<typeof copyExamples>, { get: (_t, p) => Reflect.get(ctx.ex, p) });
 
   const find = async (kind: string, file: string) =>
     (await h.store.listFindings({ kind: kind as never, limit: 1000 })).items.find((f) => f.file === file)!;

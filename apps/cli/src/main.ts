@@ -90,6 +90,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
     )
     .argument('<files...>', 'spreadsheet files (xlsx, xlsm, csv, tsv, txt)')
     .option('--json', 'JSON output, one object per line')
+    .option(
+      '--values',
+      "include each column's distinct values and MinHash in the JSON (cell values: off by default)",
+    )
     .action(async (files: string[], opts) => setExit(await fingerprintCommand(files, opts)));
 
   program

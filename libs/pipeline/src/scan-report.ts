@@ -1,5 +1,23 @@
-import type { Finding, FindingKind } from '@shadowscan/domain';
+import type { Finding } from '@shadowscan/domain';
 import type { ScanProgress } from '@shadowscan/store';
+
+const REPORT_FIELDS = [
+  'id',
+  'kind',
+  'severity',
+  'status',
+  'file',
+  'sheet',
+  'system',
+  'entity',
+  'title',
+  'evidence',
+  'owner',
+  'firstSeenAt',
+  'lastSeenAt',
+] as const;
+
+export type ReportFinding = Pick<Finding, (typeof REPORT_FIELDS)[number]>;
 
 /** The scan report contract (`shadowscan scan --json`, report.json): later versions only add fields. */
 export interface ScanReport {
@@ -7,35 +25,9 @@ export interface ScanReport {
     root: string;
     catalog: { file: string; version: string; systems: number; entities: number };
   };
-  findings: Array<{
-    id: string;
-    kind: FindingKind;
-    severity: string;
-    status: string;
-    file: string;
-    sheet: string | null;
-    system: string | null;
-    entity: string | null;
-    title: string;
-    evidence: Record<string, unknown>;
-    firstSeenAt: string;
-    lastSeenAt: string;
-  }>;
+  findings: ReportFinding[];
 }
 
-export function toReportFinding(f: Finding): ScanReport['findings'][number] {
-  return {
-    id: f.id,
-    kind: f.kind,
-    severity: f.severity,
-    status: f.status,
-    file: f.file,
-    sheet: f.sheet,
-    system: f.system,
-    entity: f.entity,
-    title: f.title,
-    evidence: f.evidence,
-    firstSeenAt: f.firstSeenAt,
-    lastSeenAt: f.lastSeenAt,
-  };
+export function toReportFinding(f: Finding): ReportFinding {
+  return Object.fromEntries(REPORT_FIELDS.map((k) => [k, f[k] ?? null])) as ReportFinding;
 }

@@ -4,7 +4,10 @@ import { fingerprintFile } from '@shadowscan/fingerprint';
 import { cliConfig } from './context';
 
 /** One file at a time, one line per file: a folder of thousands is checked in one process. */
-export async function fingerprintCommand(files: string[], opts: { json?: boolean }): Promise<number> {
+export async function fingerprintCommand(
+  files: string[],
+  opts: { json?: boolean; values?: boolean },
+): Promise<number> {
   const cfg = cliConfig();
   const limits = {
     maxFileBytes: cfg.SHADOWSCAN_MAX_FILE_MB * 1024 * 1024,
@@ -15,7 +18,11 @@ export async function fingerprintCommand(files: string[], opts: { json?: boolean
     try {
       const fp = await fingerprintFile(path.resolve(file), { displayName: file, limits });
       if (opts.json) {
-        process.stdout.write(`${JSON.stringify(fp)}\n`);
+        // Cell values stay out of the output unless asked for: the profile describes, it does not copy.
+        const shown = opts.values
+          ? fp
+          : { ...fp, tables: fp.tables.map((t) => ({ ...t, columns: t.columns.map(withoutValues) })) };
+        process.stdout.write(`${JSON.stringify(shown)}\n`);
       } else {
         process.stdout.write(`${file}: ${fp.format}, ${fp.tables.length} table(s)\n`);
         for (const t of fp.tables) {
@@ -36,4 +43,11 @@ export async function fingerprintCommand(files: string[], opts: { json?: boolean
     }
   }
   return unreadable > 0 ? 3 : 0;
+}
+
+function withoutValues<C extends { values?: unknown; minhash?: unknown }>(
+  c: C,
+): Omit<C, 'values' | 'minhash'> {
+  const { values: _values, minhash: _minhash, ...rest } = c;
+  return rest;
 }
