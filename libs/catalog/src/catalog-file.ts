@@ -49,6 +49,17 @@ const system = z
       .string()
       .regex(/^env:[A-Za-z_][A-Za-z0-9_]*$/, 'reference an environment variable: env:NAME')
       .optional(),
+    /** Bounds of database introspection (systems with a connection). */
+    introspection: z
+      .object({
+        schemas: z.array(z.string().min(1)).optional(),
+        tables: z.array(z.string().min(1)).optional(),
+        sample_rows: z.number().int().min(0).max(1_000_000).optional(),
+        value_cap: z.number().int().min(0).max(1_000_000).optional(),
+        timeout_ms: z.number().int().min(100).max(3_600_000).optional(),
+      })
+      .strict()
+      .optional(),
     entities: z.array(entity).default([]),
   })
   .strict();

@@ -5,6 +5,11 @@ export interface FieldCandidate {
   score: number;
   /** Per-signal scores (0..1) behind `score`, e.g. { name: 0.82, values: 0.4 }. */
   signals: Record<string, number>;
+  /**
+   * Calibrated chance (0..1) that this is the column's field when it is the column's best candidate,
+   * from held-out predictions (see libs/matching/src/model-weights.json).
+   */
+  probability?: number;
 }
 
 export interface ColumnMatch {

@@ -1,4 +1,5 @@
 import { ShadowscanError } from '@shadowscan/domain';
+import type { ModelWeights } from './combine';
 
 export interface MatchOptions {
   /** Candidates kept per column, across all entities. */
@@ -9,6 +10,10 @@ export interface MatchOptions {
   entityThreshold: number;
   /** Fewer mapped columns than this is a coincidence, not a copy of the entity. */
   minMappedColumns: number;
+  /** Fields scored per column at most, chosen by the blocking index (most shared evidence first). */
+  maxCandidates: number;
+  /** Model weights in place of the trained ones (benchmarks and training only). */
+  weights?: Readonly<ModelWeights>;
 }
 
 /**
@@ -30,6 +35,7 @@ export const DEFAULT_MATCH_OPTIONS: MatchOptions = Object.freeze({
   fieldThreshold: 0.65,
   entityThreshold: 0.5,
   minMappedColumns: 2,
+  maxCandidates: 150,
 });
 
 export function resolveMatchOptions(opts: Partial<MatchOptions> = {}): MatchOptions {
@@ -42,6 +48,9 @@ export function resolveMatchOptions(opts: Partial<MatchOptions> = {}): MatchOpti
     const v = resolved[key];
     if (!(typeof v === 'number' && v >= 0 && v <= 1))
       problems.push(`${key} must be between 0 and 1 (got ${v})`);
+  }
+  if (!Number.isInteger(resolved.maxCandidates) || resolved.maxCandidates < 1) {
+    problems.push(`maxCandidates must be an integer ≥ 1 (got ${resolved.maxCandidates})`);
   }
   if (!Number.isInteger(resolved.minMappedColumns) || resolved.minMappedColumns < 1) {
     problems.push(`minMappedColumns must be an integer ≥ 1 (got ${resolved.minMappedColumns})`);

@@ -185,7 +185,7 @@ describe('Matcher', () => {
       const mapping = match.entity!.mapping;
       expect(mapping.map((m) => m.index)).toEqual([...mapping.map((m) => m.index)].sort((a, b) => a - b));
       const country = mapping.find((m) => m.column === 'Country')!;
-      expect(country.signals).toEqual({ name: 1, type: 1, values: 1 });
+      expect(country.signals).toMatchObject({ name: 1, type: 1, values: 1 });
       for (const m of mapping) {
         expect(m.score).toBeGreaterThanOrEqual(DEFAULT_MATCH_OPTIONS.fieldThreshold);
         expect(Object.keys(m.signals)).toEqual(expect.arrayContaining(['name', 'type']));
@@ -206,7 +206,11 @@ describe('Matcher', () => {
     it('proposes candidates from every entity, not only the chosen one', () => {
       const email = candidatesOf(match, 'E-mail');
       expect(new Set(email.map((c) => `${c.system}.${c.entity}`)).size).toBeGreaterThan(1);
-      expect(email.every((c) => c.field === 'email' && c.score === 1)).toBe(true);
+      expect(email.every((c) => c.field === 'email')).toBe(true);
+      expect(email.every((c) => c.score >= DEFAULT_MATCH_OPTIONS.fieldThreshold)).toBe(true);
+      // The table's other columns say which entity's email this is.
+      expect(email[0]).toMatchObject({ system: 'crm', entity: 'customer' });
+      expect(email[0].signals.table).toBeGreaterThan(email[1].signals.table);
     });
 
     it('gives the extra columns no candidate above the field threshold', () => {

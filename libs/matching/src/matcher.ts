@@ -8,17 +8,36 @@ import type {
   TableFingerprint,
   TableMatch,
 } from '@shadowscan/domain';
-import { combineSignals, PLACEHOLDER_NAME_CONFIDENCE } from './combine';
+import { minhashContainment } from '@shadowscan/domain';
+import { InvertedIndex, lshKeys, trigrams } from './blocking';
+import {
+  combineSignals,
+  matchProbability,
+  type ModelWeights,
+  PLACEHOLDER_NAME_CONFIDENCE,
+  SIGNAL_WEIGHTS,
+} from './combine';
 import { type MatchOptions, resolveMatchOptions } from './match-options';
-import { GENERIC_TOKENS } from './name-lexicon';
+import { GENERIC_TOKENS, IDENTIFIER_WORDS, SYNONYM_GROUPS } from './name-lexicon';
 import { isPlaceholderName, normaliseName, tokensSimilarity } from './name-similarity';
 import {
   containmentEvidence,
   normaliseValue,
   type PairEvidence,
+  sameMeasure,
+  type SignalEvidence,
   typeCompatibility,
   VALUE_CHECK_CAP,
+  VALUE_FULL_CONFIDENCE_AT,
 } from './signals';
+import { headerSynonyms, TextIndex, textTokens } from './text-index';
+import {
+  distributionSimilarity,
+  formatSimilarity,
+  signatureOf,
+  type ValueShape,
+  valueShape,
+} from './value-profile';
 
 /**
  * Without a key field mapped, the evidence has to come from breadth: either the table is almost
@@ -31,8 +50,20 @@ export const KEYLESS_MIN_COVERAGE = 0.8;
 export const KEYLESS_BROAD_PAIRS = 4;
 export const KEYLESS_BROAD_COVERAGE = 0.5;
 
+/**
+ * A name key held by more name forms than this (and this share of them) is too common to propose
+ * candidates on its own ("id" in a catalog of thousands of tables); the column's other keys do.
+ */
+const COMMON_KEY_FORMS = 500;
+const COMMON_KEY_SHARE = 0.02;
+
+const SYNONYM_GROUP_OF: ReadonlyMap<string, number> = new Map(
+  SYNONYM_GROUPS.flatMap((group, i) => group.map((word) => [word, i] as const)),
+);
+
 interface PreparedField {
   system: string;
+  entity: number;
   entityName: string;
   name: string;
   /** Index into Matcher.nameForms of the field's name. */
@@ -45,7 +76,13 @@ interface PreparedField {
   /** Index into Matcher.nameForms of "entity + name" for names that mean nothing alone (`name`, `code`). */
   qualifiedForm: number | undefined;
   type: ColumnType | undefined;
-  hasValues: boolean;
+  hasDescription: boolean;
+  /** Distinct values of the field's sample. */
+  sampleSize: number;
+  hasAllowed: boolean;
+  shape: ValueShape | null;
+  signature: number[];
+  distinct: number;
 }
 
 interface PreparedEntity {
@@ -59,11 +96,23 @@ interface PreparedEntity {
 interface PreparedColumn {
   profile: ColumnProfile;
   tokens: string[];
+  words: string[];
   placeholder: boolean;
   /** Distinct column values looked up (capped). */
   checked: number;
-  /** Per field, how many of the checked values it knows; undefined when the column has no values. */
-  valueHits: Int32Array | undefined;
+  /** Field → how many of the checked values its sample holds. */
+  sampleHits: Map<number, number>;
+  /** Field → how many of the checked values are among its allowed values. */
+  allowedHits: Map<number, number>;
+  /** Field → rarity-weighted share of the column's value words that its values use. */
+  vocabulary: Map<number, number>;
+  shape: ValueShape | null;
+  signature: number[];
+  /** Field → description score (0..1), for the fields that share a word with the header. */
+  description: Map<number, number>;
+  formScores: Map<number, number>;
+  /** Distinct words of the column's values looked at. */
+  wordCount: number;
 }
 
 interface Pair {
@@ -73,35 +122,54 @@ interface Pair {
 }
 
 /**
- * Matches tables against one catalog. Everything that depends only on the catalog (field tokens,
- * entity-qualified names, value sets) is prepared once, so a worker keeps one Matcher per catalog
- * version and reuses it for every table.
+ * Matches tables against one catalog. Everything that depends only on the catalog (name forms and their
+ * blocking keys, the description index, value sets, shapes and signatures) is prepared once, so a
+ * worker keeps one Matcher per catalog version and reuses it for every table.
+ *
+ * Per column, a blocking step proposes the fields worth scoring: those sharing a name key (word,
+ * synonym, identifier word, trigram), a description word, a value, or an LSH bucket of the value
+ * signature. Only those pairs are scored, so the cost grows with the likely pairs, not with
+ * columns × fields.
  */
 export class Matcher {
   private readonly opts: MatchOptions;
+  private readonly weights: Readonly<ModelWeights>;
   private readonly entities: PreparedEntity[] = [];
   private readonly fields: PreparedField[] = [];
   /** Distinct normalised field names across the catalog: each is compared once per column. */
   private readonly nameForms: string[][] = [];
-  /**
-   * Normalised value → fields whose sample or allowed values hold it. Counting hits through it costs
-   * one look-up per column value instead of one per column value and field.
-   */
-  private readonly valueIndex = new Map<string, number[]>();
+  /** Name form → fields using it (as name, context-free name or qualified name). */
+  private readonly formFields: number[][] = [];
+  private readonly nameKeys = new InvertedIndex();
+  private readonly commonKeyForms: number;
+  /** Normalised value → fields whose sample (even ids) or allowed values (odd ids) hold it. */
+  private readonly valueIndex = new Map<string, number | number[]>();
+  private readonly lsh = new InvertedIndex();
+  /** Word of a value → fields whose sample or allowed values use it. */
+  private readonly valueWords = new InvertedIndex();
+  /** Fields with value words. */
+  private readonly hasValueWords = new Set<number>();
+  private readonly text: TextIndex;
 
   constructor(entities: SorEntity[], opts?: Partial<MatchOptions>) {
     this.opts = resolveMatchOptions(opts);
+    this.weights = this.opts.weights ?? SIGNAL_WEIGHTS;
     const formIndex = new Map<string, number>();
-    const formOf = (tokens: string[]): number => {
+    const formOf = (tokens: string[], field: number): number => {
       const key = tokens.join(' ');
       let i = formIndex.get(key);
       if (i === undefined) {
         i = this.nameForms.length;
         this.nameForms.push(tokens);
+        this.formFields.push([]);
         formIndex.set(key, i);
+        for (const k of new Set(tokens.flatMap(nameKeysOf))) this.nameKeys.add(k, i);
       }
+      const users = this.formFields[i];
+      if (users[users.length - 1] !== field) users.push(field);
       return i;
     };
+    const docs: string[][] = [];
     for (const entity of entities) {
       const entityTokens = new Set(normaliseName(entity.name));
       const prepared: PreparedEntity = {
@@ -111,72 +179,115 @@ export class Matcher {
         keyFields: new Set(entity.key),
       };
       for (const field of entity.fields) {
-        const values = new Set(
-          [...field.values, ...(field.allowedValues ?? [])].map(normaliseValue).filter((v) => v !== ''),
-        );
-        const tokens = normaliseName(field.name);
-        for (const v of values) {
-          const holders = this.valueIndex.get(v);
-          if (holders) holders.push(this.fields.length);
-          else this.valueIndex.set(v, [this.fields.length]);
+        const f = this.fields.length;
+        // Sample values arrive normalised and distinct (SorField.values); allowed values as written.
+        const sample = field.values;
+        const allowed = new Set((field.allowedValues ?? []).map(normaliseValue).filter((v) => v !== ''));
+        for (const [set, tag] of [
+          [sample, 0],
+          [allowed, 1],
+        ] as const) {
+          for (const v of set) {
+            if (v === '') continue;
+            // Most values belong to one field: a bare number until a second holder appears (memory).
+            const holders = this.valueIndex.get(v);
+            if (holders === undefined) this.valueIndex.set(v, f * 2 + tag);
+            else if (typeof holders === 'number') this.valueIndex.set(v, [holders, f * 2 + tag]);
+            else holders.push(f * 2 + tag);
+          }
         }
-        prepared.fields.push(this.fields.length);
+        for (const w of valueWordsOf([...sample.slice(0, VALUE_WORD_SOURCE_CAP), ...allowed])) {
+          this.valueWords.add(w, f);
+          this.hasValueWords.add(f);
+        }
+        const signature = field.minhash?.length ? field.minhash : signatureOf(undefined, field.values);
+        for (const k of lshKeys(signature)) this.lsh.add(k, f);
+        const tokens = normaliseName(field.name);
+        prepared.fields.push(f);
         this.fields.push({
           system: entity.system,
+          entity: this.entities.length,
           entityName: entity.name,
           name: field.name,
-          form: formOf(tokens),
-          contextFreeForm: formOf(withoutContext(tokens, entityTokens)),
+          form: formOf(tokens, f),
+          contextFreeForm: formOf(withoutContext(tokens, entityTokens), f),
           qualifiedForm: needsQualifier(tokens, entityTokens)
-            ? formOf([...entityTokens, ...tokens])
+            ? formOf([...entityTokens, ...tokens], f)
             : undefined,
           type: field.type,
-          hasValues: values.size > 0,
+          hasDescription: !!field.description?.trim(),
+          sampleSize: sample.length,
+          hasAllowed: allowed.size > 0,
+          shape: valueShape([...(field.values.length > 0 ? field.values : (field.allowedValues ?? []))]),
+          signature,
+          distinct: field.distinct ?? sample.length,
         });
+        docs.push(textTokens(`${field.name} ${field.description ?? ''}`));
       }
       this.entities.push(prepared);
     }
+    this.text = new TextIndex(docs);
+    this.commonKeyForms = Math.max(COMMON_KEY_FORMS, COMMON_KEY_SHARE * this.nameForms.length);
+  }
+
+  /**
+   * The evidence behind every candidate pair of the table, per column: what the model combines. For
+   * training the model and for explaining a score; matchTable is what callers want.
+   */
+  explainTable(
+    table: TableFingerprint,
+  ): Array<Array<{ system: string; entity: string; field: string; evidence: PairEvidence }>> {
+    const { evidence } = this.collectEvidence(table.columns.map((profile) => this.prepareColumn(profile)));
+    return evidence.map((pairs) =>
+      [...pairs].map(([f, e]) => ({
+        system: this.fields[f].system,
+        entity: this.fields[f].entityName,
+        field: this.fields[f].name,
+        evidence: e,
+      })),
+    );
   }
 
   matchTable(table: TableFingerprint): TableMatch {
     const columns = table.columns.map((profile) => this.prepareColumn(profile));
-    const nFields = this.fields.length;
-    // Scores of every column×field pair; signals are recomputed only for the pairs that are reported.
-    const scores = new Float64Array(columns.length * nFields);
-    const nameScores: Float64Array[] = [];
-    columns.forEach((column, c) => {
-      const names = this.nameScores(column);
-      nameScores.push(names);
-      for (const f of this.candidateFields(column)) {
-        // Most pairs share neither a word nor a value, and the combination gives those 0 (the name
-        // gate); skipping them keeps a large catalog cheap.
-        const valueHit = column.valueHits !== undefined && column.valueHits[f] > 0;
-        if (names[f] === 0 && !valueHit) continue;
-        scores[c * nFields + f] = combineSignals(this.evidence(column, names[f], f));
-      }
-    });
-    const signalsOf = (c: number, f: number): Record<string, number> => {
-      const evidence = this.evidence(columns[c], nameScores[c][f], f);
-      return Object.fromEntries(Object.entries(evidence).map(([name, e]) => [name, round(e.score)]));
-    };
+    const { evidence } = this.collectEvidence(columns);
+
+    const scored: Array<Map<number, number>> = evidence.map(
+      (pairs) => new Map([...pairs].map(([f, e]) => [f, combineSignals(e, this.weights)])),
+    );
+    const signalsOf = (c: number, f: number): Record<string, number> =>
+      Object.fromEntries(Object.entries(evidence[c].get(f) ?? {}).map(([name, e]) => [name, round(e.score)]));
 
     const columnMatches: ColumnMatch[] = columns.map((column, c) => {
-      const ranked: number[] = [];
-      for (let f = 0; f < nFields; f++) if (scores[c * nFields + f] > 0) ranked.push(f);
-      ranked.sort((x, y) => scores[c * nFields + y] - scores[c * nFields + x] || x - y);
-      const candidates: FieldCandidate[] = ranked.slice(0, this.opts.topK).map((f) => ({
+      const ranked = [...scored[c]].filter(([, s]) => s > 0);
+      ranked.sort((x, y) => y[1] - x[1] || x[0] - y[0]);
+      const candidates: FieldCandidate[] = ranked.slice(0, this.opts.topK).map(([f, s]) => ({
         system: this.fields[f].system,
         entity: this.fields[f].entityName,
         field: this.fields[f].name,
-        score: round(scores[c * nFields + f]),
+        score: round(s),
         signals: signalsOf(c, f),
+        probability: round(matchProbability(s)),
       }));
       return { column: column.profile.name, index: column.profile.index, candidates };
     });
 
+    // Pairs that can enter a mapping, grouped by entity.
+    const byEntity = new Map<number, Pair[]>();
+    scored.forEach((pairs, c) => {
+      for (const [f, s] of pairs) {
+        if (s < this.opts.fieldThreshold) continue;
+        const entity = this.fields[f].entity;
+        const list = byEntity.get(entity) ?? [];
+        list.push({ column: c, field: f, score: s });
+        byEntity.set(entity, list);
+      }
+    });
+
     let best: { assignment: EntityAssignment; total: number; score: number } | null = null;
-    for (const entity of this.entities) {
-      const result = this.assignEntity(entity, columns, (c, f) => scores[c * nFields + f]);
+    for (const [e, pairs] of [...byEntity].sort((x, y) => x[0] - y[0])) {
+      const entity = this.entities[e];
+      const result = this.assignEntity(entity, columns, pairs);
       if (result === null) continue;
       // The entity that explains the most of the table wins, not the one with the best ratio: a
       // two-field entity fully matched by two columns of a wide CRM copy must not beat the CRM entity.
@@ -212,80 +323,241 @@ export class Matcher {
     };
   }
 
-  /**
-   * Fields worth scoring for a column. Every field for now; the blocking index narrows this to the
-   * fields that share a token, a sketch bucket or an embedding neighbourhood with the column.
-   */
-  private candidateFields(_column: PreparedColumn): Iterable<number> {
-    return this.fields.keys();
+  private collectEvidence(columns: PreparedColumn[]): { evidence: Array<Map<number, PairEvidence>> } {
+    const tableWords = new Set(columns.flatMap((c) => (c.placeholder ? [] : c.words)));
+    const siblings = this.text.coverage(tableWords);
+    const multiEntity = this.entities.length > 1;
+
+    // Evidence of every proposed pair, without the table context (it depends on all columns).
+    const evidence: Array<Map<number, PairEvidence>> = columns.map((column) => {
+      const out = new Map<number, PairEvidence>();
+      for (const f of this.candidateFields(column)) {
+        const e = this.evidence(column, f, siblings);
+        if (e !== null) out.set(f, e);
+      }
+      return out;
+    });
+
+    if (multiEntity) {
+      // A column clearly belongs to an entity when one of its pairs there clears the field threshold.
+      // The table context of an entity's pairs is its count of such columns relative to the entity
+      // with the most: the entity the table is about gets 1, whatever else the sheet holds, and the
+      // same `email` field of an unrelated entity gets less.
+      const strong = new Float64Array(this.entities.length);
+      evidence.forEach((pairs) => {
+        const seen = new Set<number>();
+        for (const [f, e] of pairs) {
+          const entity = this.fields[f].entity;
+          if (seen.has(entity)) continue;
+          if (combineSignals(e, this.weights) >= this.opts.fieldThreshold) seen.add(entity);
+        }
+        for (const entity of seen) strong[entity]++;
+      });
+      const most = Math.max(0, ...strong);
+      if (most > 0) {
+        for (const pairs of evidence) {
+          for (const [f, e] of pairs)
+            e.table = { score: strong[this.fields[f].entity] / most, confidence: 1 };
+        }
+      }
+    }
+
+    return { evidence };
   }
 
   /**
-   * Name score of the column against every field. Names are often written relative to their entity:
+   * The blocking step: fields sharing a name key, a description word, a value or a signature bucket
+   * with the column, at most maxCandidates of them (those with the most shared evidence first).
+   */
+  private candidateFields(column: PreparedColumn): Iterable<number> {
+    const weight = new Map<number, number>();
+    const add = (f: number, w: number) => weight.set(f, (weight.get(f) ?? 0) + w);
+    // Trigrams only for words the catalog does not know as such: they are there to catch typos.
+    const keys = [
+      ...new Set(
+        column.tokens.flatMap((t) =>
+          this.nameKeys.get(`t:${t}`).length > 0
+            ? nameKeysOf(t).filter((k) => !k.startsWith('g:'))
+            : nameKeysOf(t),
+        ),
+      ),
+    ];
+    const postings = keys.map((k) => this.nameKeys.get(k));
+    const rare = postings.some(
+      (p, i) => p.length > 0 && p.length <= this.commonKeyForms && !keys[i].startsWith('g:'),
+    );
+    postings.forEach((forms, i) => {
+      if (forms.length === 0) return;
+      if (forms.length > this.commonKeyForms && (rare || keys[i].startsWith('g:'))) return;
+      const w = (keys[i].startsWith('g:') ? 0.2 : 1) / Math.log2(2 + forms.length);
+      for (const form of forms) for (const f of this.formFields[form]) add(f, w);
+    });
+    for (const [f, s] of column.description) add(f, s);
+    for (const [f, n] of column.sampleHits) add(f, (2 * n) / column.checked);
+    for (const [f, n] of column.allowedHits) add(f, (2 * n) / column.checked);
+    for (const [f, v] of column.vocabulary) add(f, v);
+    for (const k of lshKeys(column.signature)) for (const f of this.lsh.get(k)) add(f, 0.05);
+    if (weight.size <= this.opts.maxCandidates) return weight.keys();
+    return [...weight]
+      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+      .slice(0, this.opts.maxCandidates)
+      .map(([f]) => f);
+  }
+
+  /**
+   * Name score of the column against one field. Names are often written relative to their entity:
    * `name` of `vendor` is what a sheet calls "Supplier name", and `customer_id` of `customer` is what a
    * customer sheet calls "ID". So the entity's own words are also removed from both sides and the rest
    * compared; the better score counts. Removing them (rather than adding them to the field) keeps a
    * shared entity word from making "Cust No" look like `customer.street`. Only fields whose name means
    * nothing alone also get the entity added, so that "Country" finds `country.name`.
    */
-  private nameScores(column: PreparedColumn): Float64Array {
-    const formScores = Float64Array.from(this.nameForms, (form) => tokensSimilarity(column.tokens, form));
-    const scores = new Float64Array(this.fields.length);
-    // Entities share words ("customer" in crm and in billing), so stripped comparisons repeat.
-    const strippedScores = new Map<string, number>();
-    for (const entity of this.entities) {
-      const columnFree = withoutContext(column.tokens, entity.tokens);
-      const stripped = columnFree !== column.tokens;
-      const strippedKey = stripped ? `${columnFree.join(' ')}\u0000` : '';
-      for (const f of entity.fields) {
-        const field = this.fields[f];
-        let score = formScores[field.form];
-        if (field.qualifiedForm !== undefined) score = Math.max(score, formScores[field.qualifiedForm]);
-        if (!stripped) {
-          score = Math.max(score, formScores[field.contextFreeForm]);
-        } else {
-          const key = strippedKey + field.contextFreeForm;
-          let s = strippedScores.get(key);
-          if (s === undefined) {
-            s = tokensSimilarity(columnFree, this.nameForms[field.contextFreeForm]);
-            strippedScores.set(key, s);
-          }
-          score = Math.max(score, s);
-        }
-        scores[f] = score;
-      }
+  private nameScore(column: PreparedColumn, f: number): number {
+    const field = this.fields[f];
+    let score = this.formScore(column, field.form, column.tokens, field.form);
+    if (field.qualifiedForm !== undefined) {
+      score = Math.max(
+        score,
+        this.formScore(column, field.qualifiedForm, column.tokens, field.qualifiedForm),
+      );
     }
-    return scores;
+    const columnFree = withoutContext(column.tokens, this.entities[field.entity].tokens);
+    if (columnFree === column.tokens) {
+      return Math.max(
+        score,
+        this.formScore(column, field.contextFreeForm, column.tokens, field.contextFreeForm),
+      );
+    }
+    // Stripped comparisons are cached per (entity, form): entities share words ("customer" in crm and
+    // in billing), so they repeat.
+    const key = -1 - (field.entity * this.nameForms.length + field.contextFreeForm);
+    return Math.max(score, this.formScore(column, field.contextFreeForm, columnFree, key));
   }
 
-  private evidence(column: PreparedColumn, nameScore: number, f: number): PairEvidence {
+  private formScore(column: PreparedColumn, form: number, tokens: string[], key: number): number {
+    let s = column.formScores.get(key);
+    if (s === undefined) {
+      s = tokensSimilarity(tokens, this.nameForms[form]);
+      column.formScores.set(key, s);
+    }
+    return s;
+  }
+
+  /** The pair's evidence, or null when nothing but types and shapes relate them. */
+  private evidence(column: PreparedColumn, f: number, siblings: Map<number, number>): PairEvidence | null {
     const field = this.fields[f];
-    const evidence: PairEvidence = {
-      name: {
-        score: nameScore,
-        confidence: column.placeholder ? PLACEHOLDER_NAME_CONFIDENCE : 1,
-      },
-    };
+    const name = this.nameScore(column, f);
+    const description = field.hasDescription ? (column.description.get(f) ?? 0) : 0;
+    const sampleHits = column.sampleHits.get(f) ?? 0;
+    const allowedHits = column.allowedHits.get(f) ?? 0;
+    let values: SignalEvidence | undefined;
+    if (field.sampleSize > 0 && column.checked > 0) {
+      values = containmentEvidence(sampleHits, column.checked);
+    } else if (field.signature.length > 0 && column.signature.length > 0) {
+      // Only signatures on one side (a profile that keeps no values): estimate from the sketches.
+      const c = minhashContainment(
+        column.signature,
+        column.profile.distinct,
+        field.signature,
+        field.distinct,
+      );
+      if (c !== null) {
+        values = { score: c, confidence: Math.min(1, column.profile.distinct / VALUE_FULL_CONFIDENCE_AT) };
+      }
+    }
+    const vocabulary = column.vocabulary.get(f) ?? 0;
+    if (
+      name === 0 &&
+      description === 0 &&
+      (values?.score ?? 0) === 0 &&
+      allowedHits === 0 &&
+      vocabulary === 0
+    ) {
+      return null;
+    }
+
+    const confidence = column.placeholder ? PLACEHOLDER_NAME_CONFIDENCE : 1;
+    const evidence: PairEvidence = { name: { score: name, confidence } };
+    if (field.hasDescription) evidence.description = { score: description, confidence };
+    if (field.hasDescription && siblings.size > 0) {
+      evidence.siblings = { score: siblings.get(f) ?? 0, confidence: 1 };
+    }
     const type = typeCompatibility(column.profile.type, field.type);
     if (type !== undefined) evidence.type = { score: type, confidence: 1 };
-    if (column.valueHits !== undefined && field.hasValues) {
-      evidence.values = containmentEvidence(column.valueHits[f], column.checked);
+    if (values !== undefined) evidence.values = values;
+    if (field.hasAllowed && column.checked > 0) {
+      evidence.allowed = containmentEvidence(allowedHits, column.checked);
+    }
+    if (this.hasValueWords.has(f) && column.wordCount > 0) {
+      const conf = Math.min(1, column.wordCount / VALUE_FULL_CONFIDENCE_AT);
+      evidence.vocabulary = { score: vocabulary, confidence: conf };
+    }
+    if (column.shape && field.shape) {
+      const conf = Math.min(1, column.checked / VALUE_FULL_CONFIDENCE_AT);
+      if (!sameMeasure(column.profile.type, field.type)) {
+        evidence.format = { score: formatSimilarity(column.shape, field.shape), confidence: conf };
+      }
+      const d = distributionSimilarity(column.shape, field.shape);
+      if (d !== undefined) evidence.distribution = { score: d, confidence: conf };
     }
     return evidence;
   }
 
   private prepareColumn(profile: ColumnProfile): PreparedColumn {
     const tokens = normaliseName(profile.name);
+    const placeholder = isPlaceholderName(tokens);
     const values = [...new Set(profile.values.map(normaliseValue).filter((v) => v !== ''))].slice(
       0,
       VALUE_CHECK_CAP,
     );
-    let valueHits: Int32Array | undefined;
-    if (values.length > 0) {
-      valueHits = new Int32Array(this.fields.length);
-      for (const v of values) for (const f of this.valueIndex.get(v) ?? []) valueHits[f]++;
+    const sampleHits = new Map<number, number>();
+    const allowedHits = new Map<number, number>();
+    for (const v of values) {
+      const holders = this.valueIndex.get(v);
+      if (holders === undefined) continue;
+      for (const id of typeof holders === 'number' ? [holders] : holders) {
+        const hits = id % 2 === 0 ? sampleHits : allowedHits;
+        const f = id >> 1;
+        hits.set(f, (hits.get(f) ?? 0) + 1);
+      }
     }
-    return { profile, tokens, placeholder: isPlaceholderName(tokens), checked: values.length, valueHits };
+    const words = placeholder ? [] : textTokens(profile.name);
+    const minhash = (profile as ColumnProfile & { minhash?: number[] }).minhash;
+    return {
+      profile,
+      tokens,
+      words,
+      placeholder,
+      checked: values.length,
+      sampleHits,
+      allowedHits,
+      ...this.vocabularyOf(values),
+      shape: values.length > 0 ? valueShape(profile.values) : null,
+      signature: signatureOf(minhash, profile.values),
+      description: words.length > 0 ? this.text.search(words, headerSynonyms(profile.name)) : new Map(),
+      formScores: new Map(),
+    };
+  }
+
+  /**
+   * Rarity-weighted share of the column's value words found among each field's value words: words used
+   * by many fields ("yes", "unknown") count little.
+   */
+  private vocabularyOf(values: string[]): { vocabulary: Map<number, number>; wordCount: number } {
+    const words = [...valueWordsOf(values)].slice(0, VALUE_WORD_CAP);
+    const vocabulary = new Map<number, number>();
+    if (words.length === 0 || this.hasValueWords.size === 0) return { vocabulary, wordCount: 0 };
+    const n = this.hasValueWords.size;
+    const idf = (df: number) => Math.log(1 + n / (1 + df));
+    const mass = words.reduce((s, w) => s + idf(this.valueWords.get(w).length), 0);
+    for (const w of words) {
+      const holders = this.valueWords.get(w);
+      // A word most fields use is noise; walking its postings would cost more than it tells.
+      if (holders.length > Math.max(COMMON_VALUE_WORD, n / 10)) continue;
+      const share = idf(holders.length) / mass;
+      for (const f of holders) vocabulary.set(f, (vocabulary.get(f) ?? 0) + share);
+    }
+    return { vocabulary, wordCount: words.length };
   }
 
   /**
@@ -296,16 +568,11 @@ export class Matcher {
   private assignEntity(
     entity: PreparedEntity,
     columns: PreparedColumn[],
-    pairScore: (column: number, field: number) => number,
+    candidates: Pair[],
   ): { pairs: Pair[]; total: number; score: number } | null {
-    const pairs: Pair[] = [];
-    for (let c = 0; c < columns.length; c++) {
-      for (const f of entity.fields) {
-        const s = pairScore(c, f);
-        if (s >= this.opts.fieldThreshold) pairs.push({ column: c, field: f, score: s });
-      }
-    }
-    pairs.sort((x, y) => y.score - x.score || x.column - y.column || x.field - y.field);
+    const pairs = [...candidates].sort(
+      (x, y) => y.score - x.score || x.column - y.column || x.field - y.field,
+    );
     const usedColumns = new Set<number>();
     const usedFields = new Set<number>();
     const mapped: Pair[] = [];
@@ -342,6 +609,31 @@ export function matchTable(
   opts?: Partial<MatchOptions>,
 ): TableMatch {
   return new Matcher(entities, opts).matchTable(table);
+}
+
+/** Distinct words (letters, 3+) of a column's values looked at for the vocabulary signal. */
+const VALUE_WORD_CAP = 300;
+/** Field values whose words are indexed: a field's vocabulary shows in its first thousand values. */
+const VALUE_WORD_SOURCE_CAP = 1000;
+const COMMON_VALUE_WORD = 200;
+
+function valueWordsOf(values: Iterable<string>): Set<string> {
+  const words = new Set<string>();
+  for (const v of values) {
+    for (const w of v.split(/[^\p{L}]+/u)) if (w.length >= 3) words.add(w);
+    if (words.size >= 50 * VALUE_WORD_CAP) break;
+  }
+  return words;
+}
+
+/** Blocking keys of one name token: the word, its synonym group, the identifier class, its trigrams. */
+function nameKeysOf(token: string): string[] {
+  const keys = [`t:${token}`];
+  const group = SYNONYM_GROUP_OF.get(token);
+  if (group !== undefined) keys.push(`s:${group}`);
+  if (IDENTIFIER_WORDS.has(token)) keys.push('i:');
+  for (const g of trigrams(token)) keys.push(`g:${g}`);
+  return keys;
 }
 
 function needsQualifier(field: string[], entity: ReadonlySet<string>): boolean {

@@ -131,6 +131,32 @@ export const IDENTIFIER_WORDS: ReadonlySet<string> = new Set(['id', 'number', 'c
 export const IDENTIFIER_TO_ID_SCORE = 0.8;
 export const IDENTIFIER_TO_IDENTIFIER_SCORE = 0.7;
 
+/** Units of measure and currency codes as they appear in headers. */
+export const UNIT_TOKENS: readonly string[] = [
+  'cm',
+  'mm',
+  'km',
+  'kg',
+  'lb',
+  'lbs',
+  'usd',
+  'eur',
+  'gbp',
+  'chf',
+  'sek',
+  'jpy',
+  'minute',
+  'min',
+  'hour',
+  'hr',
+  'hrs',
+  'second',
+  'sec',
+  'day',
+  'week',
+  'month',
+];
+
 /**
  * Tokens that qualify rather than name a thing ("company name", "customer id"). They count half in the
  * token-set measure, so that "Company" still scores high against `company_name`, while "Name" alone does
@@ -150,6 +176,8 @@ export const GENERIC_TOKENS: ReadonlySet<string> = new Set([
   'data',
   'field',
   'line',
+  // Units qualify a measure ("Tumor size (cm)", "Amount EUR", "Time in minutes") rather than name it.
+  ...UNIT_TOKENS,
 ]);
 export const GENERIC_TOKEN_WEIGHT = 0.5;
 

@@ -14,6 +14,8 @@ import {
   SYNONYM_GROUPS,
   SYNONYM_SCORE,
 } from './name-lexicon';
+import { stem } from './stem';
+import { wordnetSynonyms } from './wordnet';
 
 /**
  * Below this, two different tokens are different words: 0.8 lets one typo through in a five-letter
@@ -117,17 +119,59 @@ function editSimilarityAtLeast(a: string, b: string, floor: number): number {
   return sim >= floor ? sim : 0;
 }
 
-/** Two canonical tokens: 1 equal, synonym 0.9, identifier-like 0.7-0.8, a typo ≥ 0.8, else 0. */
+/** Two forms of one word ("smoking"/"smoke", "pathological"/"pathologic"). */
+export const STEM_SCORE = 0.9;
+/**
+ * A truncated word ("consum" for "consumption", "temp" for "temperature"): likely the same, but a
+ * truncation is ambiguous ("comp"), so it scores below a synonym.
+ */
+export const PREFIX_SCORE = 0.75;
+/**
+ * Words that share a WordNet sense ("sex"/"gender"). Below the curated synonyms: WordNet knows every
+ * sense of a word, not only the one a header means.
+ */
+export const WORDNET_SCORE = 0.75;
+const PREFIX_MIN = 4;
+const PREFIX_MIN_CUT = 3;
+
+const stems = new Map<string, string>();
+function stemOf(token: string): string {
+  let s = stems.get(token);
+  if (s === undefined) {
+    s = stem(token);
+    if (stems.size > 100_000) stems.clear();
+    stems.set(token, s);
+  }
+  return s;
+}
+
+function isTruncation(short: string, long: string): boolean {
+  return (
+    short.length >= PREFIX_MIN &&
+    long.length >= short.length + PREFIX_MIN_CUT &&
+    long.startsWith(short) &&
+    /^\p{L}+$/u.test(short)
+  );
+}
+
+/**
+ * Two canonical tokens: 1 equal, synonym or word form 0.9, identifier-like 0.7-0.8, a typo ≥ 0.8, a
+ * truncation 0.75, else 0.
+ */
 export function tokenSimilarity(a: string, b: string): number {
   if (a === b) return 1;
   const group = SYNONYM_GROUP_OF.get(a);
   if (group !== undefined && group === SYNONYM_GROUP_OF.get(b)) return SYNONYM_SCORE;
+  if (a.length > 4 && b.length > 4 && stemOf(a) === stemOf(b)) return STEM_SCORE;
+  if (!GENERIC_TOKENS.has(a) && !GENERIC_TOKENS.has(b) && wordnetSynonyms(a).has(b)) return WORDNET_SCORE;
   if (IDENTIFIER_WORDS.has(a) && IDENTIFIER_WORDS.has(b)) {
     return a === 'id' || b === 'id' ? IDENTIFIER_TO_ID_SCORE : IDENTIFIER_TO_IDENTIFIER_SCORE;
   }
   // "2" is not a typo of "3".
   if (/\p{N}/u.test(a) || /\p{N}/u.test(b)) return 0;
-  return editSimilarityAtLeast(a, b, TOKEN_EDIT_THRESHOLD);
+  const typo = editSimilarityAtLeast(a, b, TOKEN_EDIT_THRESHOLD);
+  if (typo > 0) return typo;
+  return isTruncation(a, b) || isTruncation(b, a) ? PREFIX_SCORE : 0;
 }
 
 function tokenWeight(token: string): number {

@@ -1,4 +1,5 @@
-import { combineSignals, SIGNAL_WEIGHTS } from './combine';
+import { combineSignals, matchProbability, SIGNAL_WEIGHTS } from './combine';
+import { DEFAULT_MATCH_OPTIONS } from './match-options';
 import { typeCompatibility, valueContainment } from './signals';
 
 describe('typeCompatibility', () => {
@@ -29,12 +30,16 @@ describe('valueContainment', () => {
   const field = new Set(['fr', 'de', 'es', 'it', 'nl', 'be', 'at', 'pt', 'ie', 'lu', 'se', 'dk']);
 
   it('is the share of column values known to the field', () => {
-    expect(valueContainment(['fr', 'de', 'xx', 'yy'], field)).toEqual({ score: 0.5, confidence: 0.4 });
+    expect(valueContainment(['fr', 'de', 'xx', 'yy'], field)).toEqual({
+      score: 0.5,
+      confidence: 0.4,
+      support: 4,
+    });
   });
 
   it('has full confidence once enough values were checked', () => {
     const e = valueContainment(['fr', 'de', 'es', 'it', 'nl', 'be', 'at', 'pt', 'ie', 'lu'], field);
-    expect(e).toEqual({ score: 1, confidence: 1 });
+    expect(e).toMatchObject({ score: 1, confidence: 1 });
   });
 
   it('is absent when either side has no values', () => {
@@ -67,18 +72,27 @@ describe('combineSignals', () => {
     expect(combineSignals({ name, values: { score: 0, confidence: 1 } })).toBeLessThan(0.9);
   });
 
-  it('caps a pair with neither a resembling name nor overlapping values at its name score', () => {
-    expect(combineSignals({ name: { score: 0.2, confidence: 1 }, type: { score: 1, confidence: 1 } })).toBe(
-      0.2,
-    );
+  it('keeps a pair with neither a resembling name, a matching description nor overlapping values below the threshold', () => {
+    const type = { score: 1, confidence: 1 };
+    const weak = combineSignals({ name: { score: 0.2, confidence: 1 }, type });
+    const weaker = combineSignals({ name: { score: 0.1, confidence: 1 }, type });
+    expect(weak).toBeLessThan(DEFAULT_MATCH_OPTIONS.fieldThreshold);
+    // Still ranked by its evidence, so that a data owner sees what came closest.
+    expect(weak).toBeGreaterThan(weaker);
     // Two values (Y/N) overlapping prove too little to open the gate.
-    expect(
-      combineSignals({
-        name: { score: 0, confidence: 0.2 },
-        type: { score: 1, confidence: 1 },
-        values: { score: 1, confidence: 0.2 },
-      }),
-    ).toBe(0);
+    const yn = combineSignals({
+      name: { score: 0, confidence: 0.2 },
+      type,
+      values: { score: 1, confidence: 0.2 },
+    });
+    expect(yn).toBeLessThan(DEFAULT_MATCH_OPTIONS.fieldThreshold);
+  });
+
+  it('opens the gate on a description that names the column', () => {
+    const evidence = { name: { score: 0, confidence: 1 }, type: { score: 1, confidence: 1 } };
+    const without = combineSignals({ ...evidence, description: { score: 0.2, confidence: 1 } });
+    const described = combineSignals({ ...evidence, description: { score: 1, confidence: 1 } });
+    expect(described).toBeGreaterThan(2 * without);
   });
 
   it('lets strong value overlap carry a placeholder header', () => {
@@ -88,5 +102,15 @@ describe('combineSignals', () => {
       values: { score: 1, confidence: 1 },
     });
     expect(score).toBeGreaterThan(0.6);
+  });
+});
+
+describe('matchProbability', () => {
+  it('grows with the score and says how far to trust a best candidate', () => {
+    const scores = [0.1, 0.3, 0.5, 0.65, 0.8, 0.95];
+    const p = scores.map(matchProbability);
+    expect(p).toEqual([...p].sort((a, b) => a - b));
+    expect(matchProbability(0.3)).toBeLessThan(0.3);
+    expect(matchProbability(0.95)).toBeGreaterThan(0.8);
   });
 });

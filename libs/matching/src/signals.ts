@@ -8,9 +8,35 @@ import type { ColumnType } from '@shadowscan/domain';
 export interface SignalEvidence {
   score: number;
   confidence: number;
+  /** How many observations the score rests on (distinct values checked), when it is a count. */
+  support?: number;
 }
 
-export type SignalName = 'name' | 'type' | 'values';
+/**
+ * - name: the header against the field name (name-similarity.ts);
+ * - description: the header's words in the field's name and description (BM25, text-index.ts);
+ * - siblings: the field's description words among the table's other headers (what the table is about);
+ * - type, format: inferred column type against the field's type; value shapes against each other;
+ * - values: share of the column's values found in the field's sample (exact, or MinHash containment
+ *   when only signatures exist); allowed: share found among the field's allowed values;
+ * - vocabulary: the words of the column's values found among the words of the field's values, weighted
+ *   by rarity ("Clear cell renal carcinoma" and "Renal cell carcinoma, NOS" share most words);
+ * - distribution: numbers or dates spread alike;
+ * - table: share of the table's columns that clearly belong to the field's entity.
+ */
+export const SIGNAL_NAMES = [
+  'name',
+  'description',
+  'siblings',
+  'type',
+  'format',
+  'values',
+  'allowed',
+  'vocabulary',
+  'distribution',
+  'table',
+] as const;
+export type SignalName = (typeof SIGNAL_NAMES)[number];
 export type PairEvidence = Partial<Record<SignalName, SignalEvidence>>;
 
 const NUMERIC: ReadonlySet<ColumnType> = new Set(['integer', 'decimal', 'currency', 'percent']);
@@ -46,6 +72,15 @@ export function typeCompatibility(column: ColumnType, field: ColumnType | undefi
   return 0;
 }
 
+/**
+ * Whether both types are numbers or both dates: their text forms then vary with the locale of whoever
+ * wrote them ("31005,43", "01.04.2026"), so value shapes say nothing the types do not.
+ */
+export function sameMeasure(column: ColumnType, field: ColumnType | undefined): boolean {
+  if (field === undefined) return false;
+  return (NUMERIC.has(column) && NUMERIC.has(field)) || (TEMPORAL.has(column) && TEMPORAL.has(field));
+}
+
 /** Values are compared case- and space-insensitively whatever each side's own normalisation did. */
 export function normaliseValue(value: string): string {
   return value.trim().replace(/\s+/g, ' ').toLowerCase();
@@ -73,5 +108,9 @@ export function valueContainment(
 
 /** The same measure from counts, for callers that count hits through an index instead of a set. */
 export function containmentEvidence(hits: number, checked: number): SignalEvidence {
-  return { score: hits / checked, confidence: Math.min(1, checked / VALUE_FULL_CONFIDENCE_AT) };
+  return {
+    score: hits / checked,
+    confidence: Math.min(1, checked / VALUE_FULL_CONFIDENCE_AT),
+    support: checked,
+  };
 }

@@ -1,0 +1,317 @@
+/**
+ * `npm run train:match -- <bench-dir>...`: fits the matcher's model (one weight per signal, see
+ * libs/matching/src/combine.ts) and writes libs/matching/src/model-weights.json.
+ *
+ * Training data: the cases of every benchmark given, plus business-style cases generated from the
+ * example catalog (synthetic-business.ts), so that no single benchmark decides the weights. The
+ * objective is the mean over sources of the macro MRR and R@1 of their cases. Weights are fitted by
+ * coordinate search on a grid (few parameters, a non-smooth rank objective), and judged by
+ * cross-validation: every fold (one benchmark case, or all cases of one example entity) is scored with
+ * weights fitted without it. `--folds FILE` also writes those per-fold weights, which
+ * `bench:match --weights FILE` uses to print leave-one-case-out figures.
+ */
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { loadCatalog } from '@shadowscan/catalog';
+import {
+  combineSignals,
+  DEFAULT_MATCH_OPTIONS,
+  Matcher,
+  type ModelWeights,
+  type PairEvidence,
+  SIGNAL_NAMES,
+  type SignalName,
+} from '@shadowscan/matching';
+import { type BenchCase, loadBench } from './bench-data';
+import { glossaryCases, syntheticCases } from './synthetic-business';
+
+interface PreparedCase {
+  source: string;
+  fold: string;
+  name: string;
+  pairs: number;
+  columns: Array<{
+    truth: Set<string> | undefined;
+    distractor: boolean;
+    pairs: Array<{ key: string; evidence: PairEvidence }>;
+  }>;
+  /** Whether the case says which columns match nothing, so that decisions can be judged too. */
+  decisions: boolean;
+}
+
+/** Weights relative to the name's 0.6: no other signal may outweigh the one present for every pair. */
+const GRID = [0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.45, 0.6];
+
+function prepare(
+  source: string,
+  fold: (c: BenchCase) => string,
+  matcher: Matcher,
+  cases: BenchCase[],
+): PreparedCase[] {
+  return cases.map((c) => {
+    const explained = matcher.explainTable(c.table);
+    return {
+      source,
+      fold: fold(c),
+      name: c.name,
+      pairs: c.pairs,
+      decisions: c.distractors !== undefined,
+      columns: c.table.columns.map((col, i) => ({
+        truth: c.truth.get(col.name),
+        distractor: c.distractors?.has(col.name) ?? false,
+        pairs: explained[i].map((p) => ({ key: `${p.entity}.${p.field}`, evidence: p.evidence })),
+      })),
+    };
+  });
+}
+
+/**
+ * MRR and R@1 of the case, and, where the case says which columns match nothing, the share of right
+ * decisions at the field threshold: a true pair first and above it, a distractor's best below it.
+ */
+function caseScores(c: PreparedCase, w: ModelWeights): { mrr: number; r1: number; decisions: number } {
+  let rr = 0;
+  let r1 = 0;
+  let right = 0;
+  let judged = 0;
+  for (const col of c.columns) {
+    if (!col.truth && !col.distractor) continue;
+    const scored = col.pairs
+      .map((p) => ({ key: p.key, s: combineSignals(p.evidence, w) }))
+      .filter((p) => p.s > 0);
+    scored.sort((a, b) => b.s - a.s);
+    if (c.decisions) {
+      judged++;
+      const top = scored[0];
+      if (col.distractor) right += !top || top.s < DEFAULT_MATCH_OPTIONS.fieldThreshold ? 1 : 0;
+      else right += top && col.truth!.has(top.key) && top.s >= DEFAULT_MATCH_OPTIONS.fieldThreshold ? 1 : 0;
+    }
+    if (!col.truth) continue;
+    for (const t of col.truth) {
+      const rank = scored.findIndex((p) => p.key === t) + 1;
+      if (rank > 0) rr += 1 / rank;
+      if (rank === 1) r1++;
+    }
+  }
+  return { mrr: rr / c.pairs, r1: r1 / c.pairs, decisions: judged > 0 ? right / judged : 1 };
+}
+
+/** Mean over sources of the macro (MRR + R@1) / 2 of their cases. */
+function objective(cases: PreparedCase[], w: ModelWeights): number {
+  const bySource = new Map<string, number[]>();
+  for (const c of cases) {
+    const s = caseScores(c, w);
+    const list = bySource.get(c.source) ?? [];
+    list.push(c.decisions ? (s.mrr + s.r1 + 2 * s.decisions) / 4 : (s.mrr + s.r1) / 2);
+    bySource.set(c.source, list);
+  }
+  const means = [...bySource.values()].map((l) => l.reduce((a, b) => a + b, 0) / l.length);
+  return means.reduce((a, b) => a + b, 0) / means.length;
+}
+
+/** Coordinate search from a few starting points (the objective is bumpy); the best result wins. */
+function fit(cases: PreparedCase[], start: ModelWeights): ModelWeights {
+  const starts: ModelWeights[] = [start, ...[0.05, 0.3].map((x) => uniformStart(start, x))];
+  let best: { w: ModelWeights; o: number } | null = null;
+  for (const s of starts) {
+    const w = fitFrom(cases, s);
+    const o = objective(cases, w);
+    if (best === null || o > best.o + 1e-9) best = { w, o };
+  }
+  return best!.w;
+}
+
+function uniformStart(start: ModelWeights, x: number): ModelWeights {
+  const w = { ...start };
+  for (const s of SIGNAL_NAMES) if (s !== 'name') w[s] = x;
+  return w;
+}
+
+function fitFrom(cases: PreparedCase[], start: ModelWeights): ModelWeights {
+  const w = { ...start };
+  let best = objective(cases, w);
+  for (let pass = 0; pass < 4; pass++) {
+    let improved = false;
+    for (const s of SIGNAL_NAMES) {
+      // The name stays the anchor: the only signal present for every pair.
+      if (s === 'name') continue;
+      for (const g of GRID) {
+        const trial = { ...w, [s]: g };
+        const o = objective(cases, trial);
+        if (o > best + 1e-6) {
+          best = o;
+          w[s] = g;
+          improved = true;
+        }
+      }
+    }
+    for (const [param, grid] of [
+      ['gatedFactor', [0.2, 0.3, 0.4, 0.5, 0.6]],
+      ['descriptionGate', [0.3, 0.4, 0.5, 0.6, 0.8]],
+    ] as const) {
+      for (const g of grid) {
+        const trial = { ...w, [param]: g };
+        const o = objective(cases, trial);
+        if (o > best + 1e-6) {
+          best = o;
+          w[param] = g;
+          improved = true;
+        }
+      }
+    }
+    if (!improved) break;
+  }
+  return w;
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const fi = args.indexOf('--folds');
+  const foldsFile = fi >= 0 ? args[fi + 1] : undefined;
+  const dirs = args.filter((a, i) => !a.startsWith('--') && (fi < 0 || i !== fi + 1));
+  const start: ModelWeights = {
+    ...(Object.fromEntries(SIGNAL_NAMES.map((s) => [s, s === 'name' ? 0.6 : 0.1])) as Record<
+      SignalName,
+      number
+    >),
+    gatedFactor: 0.5,
+    descriptionGate: 0.6,
+  };
+
+  const cases: PreparedCase[] = [];
+  for (const dir of dirs) {
+    const bench = await loadBench(path.resolve(dir));
+    const matcher = new Matcher(bench.entities, { maxCandidates: 1000 });
+    const source = path.basename(path.resolve(dir));
+    cases.push(...prepare(source, (c) => `${source}/${c.name}`, matcher, bench.cases));
+  }
+  const catalog = await loadCatalog(path.resolve(__dirname, '../../../../examples/catalog.yaml'));
+  const entities = catalog.systems.flatMap((s) => s.entities);
+  const matcher = new Matcher(entities);
+  const glossary = glossaryCases(entities);
+  cases.push(
+    ...prepare(
+      'example-glossary',
+      (c) => `glossary/${c.name.split('#')[0]}`,
+      new Matcher(glossary.entities),
+      glossary.cases,
+    ),
+  );
+  cases.push(
+    ...prepare(
+      'example-business',
+      (c) => `example/${c.name.split('#')[0]}`,
+      matcher,
+      syntheticCases(entities),
+    ),
+  );
+
+  const folds = [...new Set(cases.map((c) => c.fold))];
+  const perCase: Record<string, ModelWeights> = {};
+  const cv: Array<{ fold: string; name: string; mrr: number; r1: number; decisions: number }> = [];
+  const heldOut: Array<{ score: number; right: boolean; source: string }> = [];
+  for (const fold of folds) {
+    const w = fit(
+      cases.filter((c) => c.fold !== fold),
+      start,
+    );
+    for (const c of cases.filter((x) => x.fold === fold)) {
+      perCase[c.name] = w;
+      cv.push({ fold, name: c.name, ...caseScores(c, w) });
+      heldOut.push(...labelledScores(c, w));
+    }
+    process.stderr.write(`fold ${fold}: ${JSON.stringify(w)}\n`);
+  }
+  const weights = fit(cases, start);
+  const calibration = fitCalibration(heldOut);
+  const bySource = (src: string) => {
+    const rows = cv.filter((r) => cases.find((c) => c.name === r.name)!.source === src);
+    const mean = (k: 'mrr' | 'r1' | 'decisions') => rows.reduce((s, r) => s + r[k], 0) / rows.length;
+    const judged = cases.some((c) => c.source === src && c.decisions);
+    return {
+      cases: rows.length,
+      mrr: round(mean('mrr')),
+      r1: round(mean('r1')),
+      decisions: judged ? round(mean('decisions')) : null,
+    };
+  };
+  const sources = [...new Set(cases.map((c) => c.source))];
+  const out = {
+    note: 'Fitted by bench/match/train.ts; do not edit by hand. cv: each fold scored with weights fitted without it.',
+    sources,
+    objective:
+      'mean over sources of macro (MRR + R@1) / 2; for cases that name their distractor columns, (MRR + R@1 + 2 × decisions at the field threshold) / 4',
+    cv: Object.fromEntries(sources.map((s) => [s, bySource(s)])),
+    weights: {
+      ...Object.fromEntries(SIGNAL_NAMES.map((s) => [s, weights[s]])),
+      gatedFactor: weights.gatedFactor,
+      descriptionGate: weights.descriptionGate,
+    },
+    calibration,
+  };
+  const target = path.resolve(__dirname, '../../../../libs/matching/src/model-weights.json');
+  writeFileSync(target, `${JSON.stringify(out, null, 2)}\n`);
+  // The repository's formatting, so that a retrained model is a clean diff.
+  spawnSync('npx', ['prettier', '--write', target], { stdio: 'ignore' });
+  if (foldsFile) writeFileSync(foldsFile, `${JSON.stringify({ perCase }, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+}
+
+/**
+ * Each column's best candidate under held-out weights, labelled right or wrong (distractor columns'
+ * best candidates are wrong): what the probability of a shown match is calibrated on.
+ */
+function labelledScores(
+  c: PreparedCase,
+  w: ModelWeights,
+): Array<{ score: number; right: boolean; source: string }> {
+  const out: Array<{ score: number; right: boolean; source: string }> = [];
+  for (const col of c.columns) {
+    if (!col.truth && !col.distractor) continue;
+    let best: { key: string; s: number } | null = null;
+    for (const p of col.pairs) {
+      const s = combineSignals(p.evidence, w);
+      if (s > 0 && (best === null || s > best.s)) best = { key: p.key, s };
+    }
+    if (best) out.push({ score: best.s, right: !!col.truth?.has(best.key), source: c.source });
+  }
+  return out;
+}
+
+/**
+ * Platt scaling: P(the best candidate is right) = 1 / (1 + exp(-(a·score + b))), fitted by gradient
+ * descent on held-out predictions, each source weighing the same.
+ */
+function fitCalibration(rows: Array<{ score: number; right: boolean; source: string }>): {
+  a: number;
+  b: number;
+} {
+  const perSource = new Map<string, number>();
+  for (const r of rows) perSource.set(r.source, (perSource.get(r.source) ?? 0) + 1);
+  let a = 1;
+  let b = 0;
+  for (let it = 0; it < 5000; it++) {
+    let ga = 0;
+    let gb = 0;
+    for (const r of rows) {
+      const wgt = 1 / (perSource.get(r.source)! * perSource.size);
+      const p = 1 / (1 + Math.exp(-(a * r.score + b)));
+      const e = (p - (r.right ? 1 : 0)) * wgt;
+      ga += e * r.score;
+      gb += e;
+    }
+    a -= 2 * ga;
+    b -= 2 * gb;
+  }
+  return { a: round(a), b: round(b) };
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,217 @@
+import type { ColumnProfile, ColumnType, SorEntity, SorField, TableFingerprint } from '@shadowscan/domain';
+import { minhashSignature } from '@shadowscan/domain';
+import { DEFAULT_MATCH_OPTIONS } from './match-options';
+import { Matcher } from './matcher';
+
+/**
+ * Each signal as a user meets it: the evidence that moves the right field up, shown with the candidate.
+ */
+function field(name: string, extra: Partial<SorField> = {}): SorField {
+  return { name, values: [], ...extra };
+}
+
+function col(index: number, name: string, type: ColumnType = 'string', values: string[] = []): ColumnProfile {
+  return { name, index, type, typeShare: 1, nullRatio: 0, distinct: values.length, values };
+}
+
+function table(columns: ColumnProfile[]): TableFingerprint {
+  return { sheet: 'S', range: 'A1:Z100', headerRow: 1, rowCount: 99, columns, schemaHash: 'h' };
+}
+
+function top(matcher: Matcher, columns: ColumnProfile[], column = columns[0].name) {
+  const m = matcher.matchTable(table(columns));
+  return m.columns.find((c) => c.column === column)!.candidates;
+}
+
+const range = <T = string>(n: number, f: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => f(i));
+
+describe('Matcher signals', () => {
+  describe('description (a data dictionary with no data)', () => {
+    const glossary: SorEntity[] = [
+      {
+        system: 'erp',
+        name: 'account',
+        key: [],
+        fields: [
+          field('seg_cd', { description: 'Commercial segment the customer belongs to' }),
+          field('cr_lim', { description: 'Approved credit limit in GBP' }),
+          field('open_dt', { description: 'Date the account was opened' }),
+        ],
+      },
+    ];
+    const matcher = new Matcher(glossary);
+
+    it('finds a field whose name says nothing through its description', () => {
+      const [first] = top(matcher, [col(0, 'Credit limit', 'currency')]);
+      expect(first).toMatchObject({ field: 'cr_lim' });
+      expect(first.signals.description).toBeGreaterThan(0.9);
+      expect(first.score).toBeGreaterThanOrEqual(DEFAULT_MATCH_OPTIONS.fieldThreshold);
+      expect(top(matcher, [col(0, 'Segment')])[0]).toMatchObject({ field: 'seg_cd' });
+    });
+
+    it('works on a header-only sheet', () => {
+      const m = matcher.matchTable(table([col(0, 'Segment', 'empty'), col(1, 'Date opened', 'empty')]));
+      expect(m.columns.map((c) => c.candidates[0]?.field)).toEqual(['seg_cd', 'open_dt']);
+    });
+
+    it('shows how much of the field the rest of the table talks about (siblings)', () => {
+      const [first] = top(matcher, [col(0, 'Segment'), col(1, 'Customer'), col(2, 'Commercial owner')]);
+      expect(first.signals.siblings).toBeGreaterThan(0);
+    });
+  });
+
+  describe('values (names and values, no descriptions)', () => {
+    // Normalised, as profiles and the catalog loader give values.
+    const codes = range(40, (i) => `inv-2024-${String(i).padStart(5, '0')}`);
+    const catalog: SorEntity[] = [
+      {
+        system: 'erp',
+        name: 'invoice',
+        key: ['doc_no'],
+        fields: [
+          field('doc_no', { type: 'id', values: codes }),
+          field('terms', { allowedValues: ['Net 30', 'Net 60', 'Due on receipt'] }),
+          field('gross', { type: 'decimal', values: range(30, (i) => String(1000 + 150 * i)) }),
+          field('lines', { type: 'integer', values: range(30, (i) => String(1 + (i % 9))) }),
+          field('pay_method', { allowedValues: ['Bank transfer', 'Card', 'Direct debit'] }),
+        ],
+      },
+    ];
+    const matcher = new Matcher(catalog);
+
+    it('counts the share of the column values the field holds (values) and its allowed values (allowed)', () => {
+      const [first] = top(matcher, [col(0, 'Column 1', 'id', codes.slice(0, 12))]);
+      expect(first).toMatchObject({ field: 'doc_no' });
+      expect(first.signals.values).toBe(1);
+      const [terms] = top(matcher, [col(0, 'Column 2', 'string', ['Net 30', 'Net 60', 'Net 30'])]);
+      expect(terms).toMatchObject({ field: 'terms' });
+      expect(terms.signals.allowed).toBe(1);
+    });
+
+    it('estimates containment from MinHash signatures when the column keeps no values', () => {
+      const profile = {
+        ...col(0, 'Document', 'id'),
+        distinct: 30,
+        minhash: minhashSignature(codes.slice(0, 30)),
+      };
+      const [first] = top(matcher, [profile]);
+      expect(first).toMatchObject({ field: 'doc_no' });
+      expect(first.signals.values).toBeGreaterThan(0.5);
+    });
+
+    it('compares value shapes (format) even when no value is shared', () => {
+      const next = range(12, (i) => `INV-2025-${String(i).padStart(5, '0')}`);
+      const [first] = top(matcher, [col(0, 'Doc no', 'id', next)]);
+      expect(first).toMatchObject({ field: 'doc_no' });
+      expect(first.signals.format).toBe(1);
+      expect(first.signals.values).toBe(0);
+    });
+
+    it('compares the spread of numbers (distribution)', () => {
+      const amounts = col(
+        0,
+        'Gross lines',
+        'decimal',
+        range(20, (i) => String(1200 + 170 * i)),
+      );
+      const candidates = top(matcher, [amounts]);
+      const gross = candidates.find((c) => c.field === 'gross')!;
+      const lines = candidates.find((c) => c.field === 'lines')!;
+      expect(gross.signals.distribution).toBeGreaterThan(lines.signals.distribution);
+      expect(gross.score).toBeGreaterThan(lines.score);
+    });
+
+    it('finds allowed values written differently through the words they share (vocabulary)', () => {
+      const [first] = top(matcher, [
+        col(0, 'How paid', 'string', ['bank transfer (SEPA)', 'card payment', 'card']),
+      ]);
+      expect(first).toMatchObject({ field: 'pay_method' });
+      expect(first.signals.vocabulary).toBeGreaterThan(0.4);
+    });
+  });
+
+  it("lets the values decide between fields a header only half names (a contact sheet's company reference)", () => {
+    const catalog: SorEntity[] = [
+      {
+        system: 'crm',
+        name: 'contact',
+        key: ['contact_id'],
+        fields: [
+          field('contact_id', { type: 'id', values: range(30, (i) => `ct-${20000 + i}`) }),
+          field('customer_id', { type: 'id', values: range(30, (i) => `c-${10000 + i}`) }),
+          field('email', { type: 'email' }),
+        ],
+      },
+    ];
+    const [first] = top(new Matcher(catalog), [
+      col(
+        0,
+        'Company ID',
+        'id',
+        range(12, (i) => `C-${10000 + i}`),
+      ),
+    ]);
+    expect(first).toMatchObject({ field: 'customer_id' });
+    expect(first.score).toBeGreaterThanOrEqual(DEFAULT_MATCH_OPTIONS.fieldThreshold);
+  });
+
+  it('lets many distinct values, nearly all official, carry a header that names something else', () => {
+    const opened = range(
+      60,
+      (i) => `2019-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`,
+    );
+    const catalog: SorEntity[] = [
+      {
+        system: 'crm',
+        name: 'customer',
+        key: [],
+        fields: [field('created_on', { type: 'date', values: [...new Set(opened)] })],
+      },
+    ];
+    const matcher = new Matcher(catalog);
+    const [since] = top(matcher, [col(0, 'Customer since', 'date', opened.slice(0, 40))]);
+    expect(since).toMatchObject({ field: 'created_on' });
+    expect(since.score).toBeGreaterThanOrEqual(DEFAULT_MATCH_OPTIONS.fieldThreshold);
+    // A handful of overlapping values is not enough.
+    const [few] = top(matcher, [col(0, 'Renewal date', 'date', opened.slice(0, 4))]);
+    expect(few?.score ?? 0).toBeLessThan(DEFAULT_MATCH_OPTIONS.fieldThreshold);
+  });
+
+  describe('blocking', () => {
+    const many: SorEntity[] = [
+      {
+        system: 's',
+        name: 'big',
+        key: [],
+        fields: range(300, (i) => field(`attribute_${i}_text`)).concat([field('customer_email')]),
+      },
+    ];
+
+    it('scores only the fields that share a word, a value or a signature bucket with the column', () => {
+      const matcher = new Matcher(many, { topK: 500 });
+      const candidates = top(matcher, [col(0, 'Customer e-mail', 'email')]);
+      expect(candidates.map((c) => c.field)).toEqual(['customer_email']);
+    });
+
+    it('keeps at most maxCandidates per column, those with the most shared evidence', () => {
+      const matcher = new Matcher(many, { topK: 500, maxCandidates: 5 });
+      const candidates = top(matcher, [col(0, 'Attribute 7 text')]);
+      expect(candidates.length).toBeLessThanOrEqual(5);
+      expect(candidates[0].field).toBe('attribute_7_text');
+    });
+  });
+
+  it('explains every candidate pair with its evidence and confidences', () => {
+    const matcher = new Matcher([
+      {
+        system: 's',
+        name: 'person',
+        key: [],
+        fields: [field('email', { type: 'email', description: 'Work e-mail' })],
+      },
+    ]);
+    const [pairs] = matcher.explainTable(table([col(0, 'E-mail', 'email', ['a@x.org'])]));
+    expect(pairs[0]).toMatchObject({ field: 'email', evidence: { name: { score: 1, confidence: 1 } } });
+    expect(pairs[0].evidence.description!.score).toBeGreaterThan(0.9);
+  });
+});

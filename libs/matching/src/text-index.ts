@@ -1,0 +1,172 @@
+import { normaliseName } from './name-similarity';
+import { stem } from './stem';
+import { wordnetSynonyms } from './wordnet';
+
+/**
+ * Words of descriptions that say nothing about what a field is. Names go through normaliseName's own
+ * stopwords; descriptions are sentences and need more.
+ */
+const DESCRIPTION_STOPWORDS: ReadonlySet<string> = new Set(
+  (
+    'is are was were be been being this that these those which who whom whose what when where why how it its ' +
+    'as from to into if any all other such than then there their them they he she his her we our you your ' +
+    'not no can could may might must should would will shall do does did has have had used use using also ' +
+    'whether each one more most some only same so very e g i ie eg etc about after before between during ' +
+    'over under up down out own both either neither via within without value indicate indicator describe ' +
+    'described describing denote given'
+  ).split(' '),
+);
+
+/** Header or description → stemmed content words (duplicates kept: they are term frequencies). */
+export function textTokens(text: string): string[] {
+  return contentWords(text).map(stem);
+}
+
+function contentWords(text: string): string[] {
+  return normaliseName(text).filter((t) => !DESCRIPTION_STOPWORDS.has(t) && !/^\p{N}+$/u.test(t));
+}
+
+/** Stemmed WordNet synonyms of each stemmed content word of a header, for TextIndex.search. */
+export function headerSynonyms(text: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const w of contentWords(text)) {
+    const syns = [...wordnetSynonyms(w)].map(stem);
+    if (syns.length > 0) out.set(stem(w), [...(out.get(stem(w)) ?? []), ...syns]);
+  }
+  return out;
+}
+
+const K1 = 1.2;
+/** Words in more than this share of the documents (and more than COMMON_DOC_MIN) are not walked. */
+const COMMON_DOC_SHARE = 0.05;
+const COMMON_DOC_MIN = 200;
+/** What a truncated word ("consum") or a WordNet synonym is worth against the word itself. */
+const ABBREVIATION_FACTOR = 0.8;
+const SYNONYM_FACTOR = 0.7;
+const MIN_ABBREVIATION = 4;
+const MAX_COMPLETIONS = 5;
+const NO_SYNONYMS: ReadonlyMap<string, readonly string[]> = new Map();
+const B = 0.75;
+
+/**
+ * BM25 over field documents (name + description + entity name). Queries are the words of a column
+ * header; the score is normalised into 0..1 as the rarity-weighted share of the query's words the field
+ * document contains (each word's BM25 term weight capped at its idf), so that it reads the same on any
+ * catalog: 1 when every word of the header is in the field's description.
+ */
+export class TextIndex {
+  private readonly postings = new Map<string, Array<{ doc: number; weight: number }>>();
+  private readonly idf = new Map<string, number>();
+  private readonly docCount: number;
+  /** idf given to a word no document holds: the rarest possible word. */
+  private readonly unknownIdf: number;
+  /** Sum of the idf of each document's distinct words, for the document-side coverage. */
+  private readonly docMass: Float64Array;
+  /** Sorted distinct words, for completing truncated words. */
+  private readonly vocabulary: string[];
+
+  constructor(docs: readonly string[][]) {
+    this.docCount = docs.length;
+    const df = new Map<string, number>();
+    let totalLength = 0;
+    for (const d of docs) {
+      totalLength += d.length;
+      for (const t of new Set(d)) df.set(t, (df.get(t) ?? 0) + 1);
+    }
+    const avgdl = totalLength / Math.max(1, docs.length);
+    for (const [t, n] of df) this.idf.set(t, Math.log(1 + (this.docCount - n + 0.5) / (n + 0.5)));
+    this.unknownIdf = Math.log(1 + (this.docCount + 0.5) / 0.5);
+    this.vocabulary = [...df.keys()].sort();
+    this.docMass = new Float64Array(docs.length);
+    docs.forEach((d, doc) => {
+      const tf = new Map<string, number>();
+      for (const t of d) tf.set(t, (tf.get(t) ?? 0) + 1);
+      for (const [t, n] of tf) {
+        const idf = this.idf.get(t)!;
+        this.docMass[doc] += idf;
+        const sat = (n * (K1 + 1)) / (n + K1 * (1 - B + (B * d.length) / Math.max(1, avgdl)));
+        const list = this.postings.get(t) ?? [];
+        list.push({ doc, weight: Math.min(1, sat) });
+        this.postings.set(t, list);
+      }
+    });
+  }
+
+  idfOf(token: string): number {
+    return this.idf.get(token) ?? this.unknownIdf;
+  }
+
+  documentFrequency(token: string): number {
+    return this.postings.get(token)?.length ?? 0;
+  }
+
+  /**
+   * Query-side coverage (0..1) of every document sharing a word with the query. Each query word is a
+   * slot worth its idf; a document fills a slot with the word itself, or, for less, with one of the
+   * word's alternatives: the words it abbreviates ("patho" → "pathologic") when the catalog does not
+   * know it, and the synonyms given in `synonyms` (WordNet, already stemmed).
+   */
+  search(
+    query: readonly string[],
+    synonyms: ReadonlyMap<string, readonly string[]> = NO_SYNONYMS,
+  ): Map<number, number> {
+    const terms = [...new Set(query)];
+    const mass = terms.reduce((s, t) => s + this.idfOf(t), 0);
+    const scores = new Map<number, number>();
+    if (mass === 0) return scores;
+    for (const t of terms) {
+      const slot = this.idfOf(t) / mass;
+      const alternatives: Array<[string, number]> = [];
+      if (this.idf.has(t)) alternatives.push([t, 1]);
+      else for (const w of this.completions(t)) alternatives.push([w, ABBREVIATION_FACTOR]);
+      for (const w of synonyms.get(t) ?? [])
+        if (w !== t && this.idf.has(w)) alternatives.push([w, SYNONYM_FACTOR]);
+      const best = new Map<number, number>();
+      for (const [w, factor] of alternatives) {
+        const list = this.postings.get(w)!;
+        // A word in most documents adds the same little to all of them: skip the walk, not the mass.
+        if (list.length > COMMON_DOC_SHARE * this.docCount && list.length > COMMON_DOC_MIN) continue;
+        for (const p of list) {
+          const v = slot * p.weight * factor;
+          if (v > (best.get(p.doc) ?? 0)) best.set(p.doc, v);
+        }
+      }
+      for (const [doc, v] of best) scores.set(doc, (scores.get(doc) ?? 0) + v);
+    }
+    return scores;
+  }
+
+  /** Known words that start with `prefix` (a truncated word), at most MAX_COMPLETIONS of them. */
+  private completions(prefix: string): string[] {
+    if (prefix.length < MIN_ABBREVIATION || !/^\p{L}+$/u.test(prefix)) return [];
+    let lo = 0;
+    let hi = this.vocabulary.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.vocabulary[mid] < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: string[] = [];
+    for (let i = lo; i < this.vocabulary.length && out.length < MAX_COMPLETIONS; i++) {
+      if (!this.vocabulary[i].startsWith(prefix)) break;
+      out.push(this.vocabulary[i]);
+    }
+    return out;
+  }
+
+  /**
+   * Document-side coverage (0..1): the rarity-weighted share of each document's words found among
+   * `words` (the table's other headers). Only documents sharing a word are returned.
+   */
+  coverage(words: ReadonlySet<string>): Map<number, number> {
+    const scores = new Map<number, number>();
+    for (const t of words) {
+      const idf = this.idf.get(t);
+      const list = this.postings.get(t);
+      if (idf === undefined || !list) continue;
+      if (list.length > COMMON_DOC_SHARE * this.docCount && list.length > COMMON_DOC_MIN) continue;
+      for (const p of list) scores.set(p.doc, (scores.get(p.doc) ?? 0) + idf / this.docMass[p.doc]);
+    }
+    return scores;
+  }
+}
