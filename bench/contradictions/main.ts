@@ -66,7 +66,11 @@ async function main() {
       const d = new Date(Date.UTC(2015, 0, 1) + (i % 3000) * 86_400_000);
       const date = `${String(d.getUTCDate()).padStart(2, '0')}/${String(d.getUTCMonth() + 1).padStart(2, '0')}/${d.getUTCFullYear()}`;
       const seg = ['SMB', 'Mid-Market', 'Enterprise'][i % 3];
-      if (!out.write(`${id},Company ${i},020 ${String(i % 100000000).padStart(8, '0')},${limit},${date},${seg}\n`)) {
+      if (
+        !out.write(
+          `${id},Company ${i},020 ${String(i % 100000000).padStart(8, '0')},${limit},${date},${seg}\n`,
+        )
+      ) {
         await new Promise<void>((res) => out.once('drain', () => res()));
       }
     }
@@ -91,7 +95,13 @@ async function main() {
       {
         table: 'customer',
         keyColumn: 'customer_id',
-        columns: { company_name: 'company_name', phone: 'phone', credit_limit: 'credit_limit', created_on: 'created_on', segment: 'segment' },
+        columns: {
+          company_name: 'company_name',
+          phone: 'phone',
+          credit_limit: 'credit_limit',
+          created_on: 'created_on',
+          segment: 'segment',
+        },
       },
       normaliseValue,
     );
@@ -107,11 +117,20 @@ async function main() {
     await pool.end();
 
     const conflicts = Object.fromEntries(result.fields.map((f) => [f.field, f.conflicts]));
-    console.log(`sheet: ${SHEET_ROWS} rows, ${mb.toFixed(1)} MB CSV; joined ${result.joined}, orphans ${result.orphans.count}`);
-    console.log(`conflicts per field: ${JSON.stringify(conflicts)} (expected credit_limit ${drifted}, others 0)`);
-    console.log(`contradiction check: ${secs.toFixed(2)} s, ${Math.round(SHEET_ROWS / secs).toLocaleString('en')} rows/s (target ≥ 50,000)`);
+    console.log(
+      `sheet: ${SHEET_ROWS} rows, ${mb.toFixed(1)} MB CSV; joined ${result.joined}, orphans ${result.orphans.count}`,
+    );
+    console.log(
+      `conflicts per field: ${JSON.stringify(conflicts)} (expected credit_limit ${drifted}, others 0)`,
+    );
+    console.log(
+      `contradiction check: ${secs.toFixed(2)} s, ${Math.round(SHEET_ROWS / secs).toLocaleString('en')} rows/s (target ≥ 50,000)`,
+    );
     console.log(`peak RSS: ${(peakRss / 1e6).toFixed(0)} MB (target < 500 MB)`);
-    if (conflicts.credit_limit !== drifted || Object.entries(conflicts).some(([f, n]) => f !== 'credit_limit' && n !== 0)) {
+    if (
+      conflicts.credit_limit !== drifted ||
+      Object.entries(conflicts).some(([f, n]) => f !== 'credit_limit' && n !== 0)
+    ) {
       console.error('WRONG RESULT: the comparison did not find exactly the drifted cells');
       process.exitCode = 1;
     }

@@ -273,7 +273,12 @@ export class ShadowscanStore {
   }
 
   async getFile(sourceId: string, fileId: string) {
-    return this.db.selectFrom('files').selectAll().where('source_id', '=', sourceId).where('id', '=', fileId).executeTakeFirst();
+    return this.db
+      .selectFrom('files')
+      .selectAll()
+      .where('source_id', '=', sourceId)
+      .where('id', '=', fileId)
+      .executeTakeFirst();
   }
 
   async getScanFile(scanId: string, fileId: string) {
@@ -424,8 +429,19 @@ export class ShadowscanStore {
         const unique = [...new Map(batch.map((b) => [b.key, b])).values()];
         await trx
           .insertInto('official_rows')
-          .values(unique.map((b) => ({ catalog_version: catalogVersion, entity, key: b.key, row: JSON.stringify(b.row) })))
-          .onConflict((oc) => oc.columns(['catalog_version', 'entity', 'key']).doUpdateSet({ row: (eb) => eb.ref('excluded.row') }))
+          .values(
+            unique.map((b) => ({
+              catalog_version: catalogVersion,
+              entity,
+              key: b.key,
+              row: JSON.stringify(b.row),
+            })),
+          )
+          .onConflict((oc) =>
+            oc
+              .columns(['catalog_version', 'entity', 'key'])
+              .doUpdateSet({ row: (eb) => eb.ref('excluded.row') }),
+          )
           .execute();
         n += unique.length;
       }
@@ -438,7 +454,11 @@ export class ShadowscanStore {
     return n;
   }
 
-  async lookupOfficialRows(catalogVersion: string, entity: string, keys: string[]): Promise<Map<string, Record<string, unknown>>> {
+  async lookupOfficialRows(
+    catalogVersion: string,
+    entity: string,
+    keys: string[],
+  ): Promise<Map<string, Record<string, unknown>>> {
     if (keys.length === 0) return new Map();
     const rows = await this.db
       .selectFrom('official_rows')
@@ -457,7 +477,10 @@ export class ShadowscanStore {
     const rows = await this.db
       .selectFrom('table_signatures as t')
       .innerJoin('files as f', (j) =>
-        j.onRef('f.source_id', '=', 't.source_id').onRef('f.id', '=', 't.file_id').onRef('f.version', '=', 't.version'),
+        j
+          .onRef('f.source_id', '=', 't.source_id')
+          .onRef('f.id', '=', 't.file_id')
+          .onRef('f.version', '=', 't.version'),
       )
       .innerJoin('sources as s', 's.id', 't.source_id')
       .select([
@@ -480,7 +503,12 @@ export class ShadowscanStore {
             .select('o.file_id')
             .whereRef('o.schema_hash', '=', 't.schema_hash')
             .whereRef('o.content_hash', '=', 't.content_hash')
-            .where((eb) => eb.or([eb('o.source_id', '<>', eb.ref('t.source_id')), eb('o.file_id', '<>', eb.ref('t.file_id'))])),
+            .where((eb) =>
+              eb.or([
+                eb('o.source_id', '<>', eb.ref('t.source_id')),
+                eb('o.file_id', '<>', eb.ref('t.file_id')),
+              ]),
+            ),
         ),
       )
       .execute();
@@ -515,8 +543,22 @@ export class ShadowscanStore {
         .where('risk_expires_at', '<=', new Date())
         .execute();
       for (const f of expired) {
-        await trx.updateTable('findings').set({ status: 'open', risk_expires_at: null }).where('id', '=', f.id).execute();
-        await this.event(trx, f.id, scanId, null, 'reopened', f.status, 'open', 'scan', 'risk acceptance expired');
+        await trx
+          .updateTable('findings')
+          .set({ status: 'open', risk_expires_at: null })
+          .where('id', '=', f.id)
+          .execute();
+        await this.event(
+          trx,
+          f.id,
+          scanId,
+          null,
+          'reopened',
+          f.status,
+          'open',
+          'scan',
+          'risk acceptance expired',
+        );
       }
       return expired.length;
     });
@@ -541,7 +583,12 @@ export class ShadowscanStore {
   /** A person's decision on a finding, recorded with who and why. */
   async triageFinding(id: string, t: TriageInput): Promise<Finding> {
     await this.db.transaction().execute(async (trx) => {
-      const f = await trx.selectFrom('findings').select(['status', 'owner']).where('id', '=', id).forUpdate().executeTakeFirst();
+      const f = await trx
+        .selectFrom('findings')
+        .select(['status', 'owner'])
+        .where('id', '=', id)
+        .forUpdate()
+        .executeTakeFirst();
       if (!f) throw new ShadowscanError('finding_not_found', `No finding ${id}.`);
       if (t.status === 'accepted_risk' && !t.riskExpiresAt) {
         throw new ShadowscanError('triage_invalid', 'Accepting a risk needs an expiry date (riskExpiresAt).');
@@ -561,7 +608,17 @@ export class ShadowscanStore {
         .where('id', '=', id)
         .execute();
       const ownerNote = t.owner !== undefined && t.owner !== f.owner ? ` (owner: ${t.owner ?? 'none'})` : '';
-      await this.event(trx, id, null, null, 'triaged', f.status, t.status, t.actor, `${t.reason}${ownerNote}`);
+      await this.event(
+        trx,
+        id,
+        null,
+        null,
+        'triaged',
+        f.status,
+        t.status,
+        t.actor,
+        `${t.reason}${ownerNote}`,
+      );
     });
     return (await this.getFinding(id))!;
   }
@@ -583,7 +640,12 @@ export class ShadowscanStore {
       for (const e of batch) {
         entries++;
         if (e.prev_hash !== prev) {
-          return { ok: false, entries, brokenAt: Number(e.seq), reason: 'its previous-hash does not match the entry before it' };
+          return {
+            ok: false,
+            entries,
+            brokenAt: Number(e.seq),
+            reason: 'its previous-hash does not match the entry before it',
+          };
         }
         const expected = auditHash(prev, {
           finding: e.finding_id,
@@ -596,7 +658,13 @@ export class ShadowscanStore {
           reason: e.reason,
           at: new Date(e.at as Date).toISOString(),
         });
-        if (e.hash !== expected) return { ok: false, entries, brokenAt: Number(e.seq), reason: 'its content does not match its hash' };
+        if (e.hash !== expected)
+          return {
+            ok: false,
+            entries,
+            brokenAt: Number(e.seq),
+            reason: 'its content does not match its hash',
+          };
         prev = e.hash;
         after = Number(e.seq);
       }
@@ -752,7 +820,14 @@ export class ShadowscanStore {
    */
   private async applyFindings(trx: Transaction<Database>, a: AnalysisRecord): Promise<void> {
     await this.upsertFindings(trx, a.scanId, a.fileId, a.findings);
-    await this.resolveFindingsOfFile(trx, a.sourceId, a.path, new Set(a.findings.map((f) => f.id)), a.scanId, a.fileId);
+    await this.resolveFindingsOfFile(
+      trx,
+      a.sourceId,
+      a.path,
+      new Set(a.findings.map((f) => f.id)),
+      a.scanId,
+      a.fileId,
+    );
   }
 
   private async upsertFindings(
@@ -769,7 +844,11 @@ export class ShadowscanStore {
             await trx
               .selectFrom('findings')
               .select(['id', 'status', 'evidence_hash', 'risk_expires_at'])
-              .where('id', 'in', findings.map((f) => f.id))
+              .where(
+                'id',
+                'in',
+                findings.map((f) => f.id),
+              )
               .execute()
           ).map((r) => [r.id, r]),
     );
@@ -792,27 +871,44 @@ export class ShadowscanStore {
       if (!prev) {
         await trx
           .insertInto('findings')
-          .values({ id: f.id, status: 'open', first_seen_at: now, resolved_at: null, owner: null, risk_expires_at: null, ...values })
+          .values({
+            id: f.id,
+            status: 'open',
+            first_seen_at: now,
+            resolved_at: null,
+            owner: null,
+            risk_expires_at: null,
+            ...values,
+          })
           .execute();
         await this.event(trx, f.id, scanId, fileId, 'created', null, 'open');
         continue;
       }
       const changed = prev.evidence_hash !== f.evidenceHash;
       const expired =
-        prev.status === 'accepted_risk' && prev.risk_expires_at !== null && new Date(prev.risk_expires_at).getTime() <= now.getTime();
+        prev.status === 'accepted_risk' &&
+        prev.risk_expires_at !== null &&
+        new Date(prev.risk_expires_at).getTime() <= now.getTime();
       // A false positive stays suppressed until its evidence changes; a resolved one came back; an
       // accepted risk lapses at its expiry.
       let reason: string | null = null;
       if (prev.status === 'resolved') reason = 'observed again';
-      else if (prev.status === 'false_positive' && changed) reason = 'evidence changed since it was marked a false positive';
+      else if (prev.status === 'false_positive' && changed)
+        reason = 'evidence changed since it was marked a false positive';
       else if (expired) reason = 'risk acceptance expired';
       const status = reason ? 'open' : prev.status;
       await trx
         .updateTable('findings')
-        .set({ ...values, status, resolved_at: reason ? null : undefined, risk_expires_at: reason ? null : undefined })
+        .set({
+          ...values,
+          status,
+          resolved_at: reason ? null : undefined,
+          risk_expires_at: reason ? null : undefined,
+        })
         .where('id', '=', f.id)
         .execute();
-      if (reason) await this.event(trx, f.id, scanId, fileId, 'reopened', prev.status, 'open', 'scan', reason);
+      if (reason)
+        await this.event(trx, f.id, scanId, fileId, 'reopened', prev.status, 'open', 'scan', reason);
       else if (changed) await this.event(trx, f.id, scanId, fileId, 'updated', prev.status, prev.status);
     }
   }
@@ -853,7 +949,17 @@ export class ShadowscanStore {
       .set({ status: to, resolved_at: to === 'resolved' ? new Date() : null, last_scan_id: scanId })
       .where('id', '=', id)
       .execute();
-    await this.event(trx, id, scanId, fileId, to === 'resolved' ? 'resolved' : 'updated', from, to, 'scan', reason);
+    await this.event(
+      trx,
+      id,
+      scanId,
+      fileId,
+      to === 'resolved' ? 'resolved' : 'updated',
+      from,
+      to,
+      'scan',
+      reason,
+    );
   }
 
   /**
@@ -873,7 +979,12 @@ export class ShadowscanStore {
     reason: string | null = null,
   ): Promise<void> {
     await sql`select pg_advisory_xact_lock(${AUDIT_LOCK})`.execute(trx);
-    const last = await trx.selectFrom('finding_events').select('hash').orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    const last = await trx
+      .selectFrom('finding_events')
+      .select('hash')
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
     const prev = last?.hash ?? null;
     const at = new Date();
     const hash = auditHash(prev, {
@@ -913,6 +1024,12 @@ const AUDIT_LOCK = 727_001;
 type FindingChange = 'created' | 'updated' | 'resolved' | 'reopened' | 'triaged';
 
 export function auditHash(prev: string | null, entry: Record<string, string | null>): string {
-  const canonical = JSON.stringify(Object.keys(entry).sort().map((k) => [k, entry[k]]));
-  return createHash('sha256').update(`${prev ?? ''}\n${canonical}`).digest('hex');
+  const canonical = JSON.stringify(
+    Object.keys(entry)
+      .sort()
+      .map((k) => [k, entry[k]]),
+  );
+  return createHash('sha256')
+    .update(`${prev ?? ''}\n${canonical}`)
+    .digest('hex');
 }
