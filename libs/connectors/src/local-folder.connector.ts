@@ -15,14 +15,19 @@ export interface LocalFolderConfig {
   exclude?: string[];
 }
 
-/** [size, mtimeMs, sha256] per relative path: enough to skip hashing files that did not change. */
+/** [size, mtime in ns (decimal string), sha256] per relative path: enough to skip hashing unchanged files. */
 interface LocalCursor {
-  v: 1;
-  files: Record<string, [number, number, string]>;
+  v: 2;
+  files: Record<string, [number, string, string]>;
 }
 
 const ALWAYS_EXCLUDED = ['**/~$*', '**/.~lock.*', '**/.*', '**/.*/**'];
 const HASH_CONCURRENCY = 4;
+/**
+ * A file modified this recently may be modified again within the same clock tick without its size
+ * or mtime moving (git's "racy clean" problem): such files are always hashed.
+ */
+const RACY_WINDOW_NS = 2_000_000_000n;
 
 /**
  * A folder on disk. Change detection is size + mtime first, and a content hash when either moved, so
@@ -50,32 +55,35 @@ export class LocalFolderConnector implements SourceConnector {
         `Source folder ${this.root} does not exist or is not a folder.`,
       );
     }
-    const candidates: Array<{ rel: string; size: number; mtimeMs: number }> = [];
+    const listedAt = BigInt(Date.now()) * 1_000_000n;
+    const candidates: Array<{ rel: string; size: number; mtimeNs: bigint }> = [];
     for await (const rel of this.walk('')) {
       if (!detectFormat(rel) || !this.included(rel) || this.excluded(rel)) continue;
-      const st = await stat(path.join(this.root, rel)).catch(() => null);
-      if (st?.isFile()) candidates.push({ rel, size: st.size, mtimeMs: Math.trunc(st.mtimeMs) });
+      const st = await stat(path.join(this.root, rel), { bigint: true }).catch(() => null);
+      if (st?.isFile()) candidates.push({ rel, size: Number(st.size), mtimeNs: st.mtimeNs });
     }
     candidates.sort((a, b) => a.rel.localeCompare(b.rel));
 
-    const next: LocalCursor = { v: 1, files: {} };
+    const next: LocalCursor = { v: 2, files: {} };
     const upserts: FileRef[] = [];
     await mapLimit(candidates, HASH_CONCURRENCY, async (c) => {
       const prev = previous.files[c.rel];
-      let sha = prev && prev[0] === c.size && prev[1] === c.mtimeMs ? prev[2] : null;
+      const mtime = c.mtimeNs.toString();
+      const racy = listedAt - c.mtimeNs < RACY_WINDOW_NS;
+      let sha = prev && !racy && prev[0] === c.size && prev[1] === mtime ? prev[2] : null;
       if (sha === null) {
         const hashed = await sha256File(path.join(this.root, c.rel)).catch(() => null);
         if (hashed === null) return; // vanished or unreadable between listing and hashing: next scan sees it
         sha = hashed;
       }
-      next.files[c.rel] = [c.size, c.mtimeMs, sha];
+      next.files[c.rel] = [c.size, mtime, sha];
       if (prev?.[2] === sha) return;
       upserts.push({
         id: c.rel,
         path: c.rel,
         name: path.posix.basename(c.rel),
         size: c.size,
-        modifiedAt: new Date(c.mtimeMs).toISOString(),
+        modifiedAt: new Date(Number(c.mtimeNs / 1_000_000n)).toISOString(),
         version: sha,
         sha256: sha,
       });
@@ -120,14 +128,26 @@ export class LocalFolderConnector implements SourceConnector {
 }
 
 function parseCursor(cursor: string | null): LocalCursor {
-  if (!cursor) return { v: 1, files: {} };
+  if (!cursor) return { v: 2, files: {} };
   try {
-    const parsed = JSON.parse(cursor) as LocalCursor;
-    if (parsed.v === 1 && parsed.files && typeof parsed.files === 'object') return parsed;
+    const parsed = JSON.parse(cursor) as {
+      v?: number;
+      files?: Record<string, [number, number | string, string]>;
+    };
+    if (parsed.files && typeof parsed.files === 'object' && (parsed.v === 1 || parsed.v === 2)) {
+      // v1 kept mtimes in ms: such entries never match a ns mtime, so those files are hashed once
+      // and, being unchanged, not reported.
+      return {
+        v: 2,
+        files: Object.fromEntries(
+          Object.entries(parsed.files).map(([k, [size, m, sha]]) => [k, [size, String(m), sha]]),
+        ),
+      };
+    }
   } catch {
     // fall through: an unreadable cursor means a full enumeration, which is always safe
   }
-  return { v: 1, files: {} };
+  return { v: 2, files: {} };
 }
 
 export function sha256File(p: string): Promise<string> {
