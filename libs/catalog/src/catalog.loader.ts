@@ -88,7 +88,7 @@ async function resolveSystems(
           : `System "${sys.name}" has no entities.`,
       );
     }
-    systems.push({ name: sys.name, description: sys.description, entities });
+    systems.push({ name: sys.name, description: sys.description, connection: sys.connection, entities });
   }
   return systems;
 }

@@ -46,6 +46,8 @@ export interface SorEntity {
 export interface SorSystem {
   name: string;
   description?: string;
+  /** `env:NAME`: where the database URL is found at run time (never the URL itself). */
+  connection?: string;
   entities: SorEntity[];
 }
 

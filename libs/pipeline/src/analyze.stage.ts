@@ -1,7 +1,10 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import type { Pool } from 'pg';
+import { postgresLookup, readOnlyPool } from '@shadowscan/catalog';
 import { APP_CONFIG, type CoreConfig } from '@shadowscan/config';
 import { UnreadableFileError } from '@shadowscan/domain';
 import { unreadableFinding, type OfficialLookup } from '@shadowscan/findings';
+import { normaliseValue } from '@shadowscan/fingerprint';
 import {
   JOB_QUEUE,
   PermanentJobError,
@@ -24,9 +27,11 @@ import { requestFinalize } from './finalize.request';
  * makes sure the delivery and the scan's completion happen.
  */
 @Injectable()
-export class AnalyzeStage implements JobHandler<'analyze'> {
+export class AnalyzeStage implements JobHandler<'analyze'>, OnApplicationShutdown {
   readonly job = 'analyze' as const;
   private readonly log = new Logger(AnalyzeStage.name);
+  /** Read-only pools to PostgreSQL systems of record, one per database URL. */
+  private readonly pools = new Map<string, Pool>();
 
   constructor(
     private readonly store: ShadowscanStore,
@@ -102,7 +107,12 @@ export class AnalyzeStage implements JobHandler<'analyze'> {
     await requestFinalize(this.store, this.queue, p.scanId);
   }
 
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.pools.values()].map((p) => p.end()));
+  }
+
   private async lookupFor(catalogVersion: string, entity: SorEntity): Promise<OfficialLookup | null> {
+    if (entity.origin === 'postgres') return this.databaseLookup(catalogVersion, entity);
     const ref = entityRef(entity);
     if (!(await this.store.hasOfficialRows(catalogVersion, ref))) return null;
     return (keys) =>
@@ -117,5 +127,38 @@ export class AnalyzeStage implements JobHandler<'analyze'> {
     this.log.error(`analysis of file ${p.fileId} in scan ${p.scanId} failed for good: ${error.message}`);
     await this.store.markScanFileFailed(p.scanId, p.fileId, error.message);
     await requestFinalize(this.store, this.queue, p.scanId);
+  }
+
+  /**
+   * A PostgreSQL system of record is asked directly, `= ANY($1)` per batch on its key, through a
+   * read-only pool. Single-column keys only; the URL comes from the environment named in the catalog.
+   */
+  private async databaseLookup(catalogVersion: string, entity: SorEntity): Promise<OfficialLookup | null> {
+    if (entity.key.length !== 1) return null;
+    const { catalog } = await this.catalogs.get(catalogVersion);
+    const connection = catalog.systems.find((s) => s.name === entity.system)?.connection;
+    const url = connection?.startsWith('env:') ? process.env[connection.slice(4)] : undefined;
+    if (!url) {
+      this.log.warn(
+        `no database URL for ${entityRef(entity)} (${connection ?? 'no connection'}): contradictions not checked`,
+      );
+      return null;
+    }
+    let pool = this.pools.get(url);
+    if (!pool) {
+      pool = readOnlyPool(url);
+      this.pools.set(url, pool);
+    }
+    const [schema, table] = entity.name.includes('.') ? entity.name.split('.', 2) : [undefined, entity.name];
+    return postgresLookup(
+      pool,
+      {
+        schema,
+        table,
+        keyColumn: entity.key[0],
+        columns: Object.fromEntries(entity.fields.map((f) => [f.name, f.name])),
+      },
+      normaliseValue,
+    );
   }
 }
