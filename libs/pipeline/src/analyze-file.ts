@@ -15,6 +15,7 @@ import {
   extensionFinding,
   findContradictions,
   tableContentHash,
+  tableSketch,
   unreadableFinding,
   type DetectorThresholds,
   type MaskingPolicy,
@@ -56,7 +57,14 @@ export interface AnalyzeFileResult {
   fingerprint: WorkbookFingerprint | null;
   matches: TableMatch[];
   findings: DetectedFinding[];
-  signatures: Array<{ sheet: string; range: string; schemaHash: string; contentHash: string; rows: number }>;
+  signatures: Array<{
+    sheet: string;
+    range: string;
+    schemaHash: string;
+    contentHash: string;
+    sketch: number[];
+    rows: number;
+  }>;
   error: { code: UnreadableCode; message: string } | null;
 }
 
@@ -120,6 +128,7 @@ export async function analyzeFile(input: AnalyzeFileInput): Promise<AnalyzeFileR
       range: t.range,
       schemaHash: t.schemaHash,
       contentHash: tableContentHash(t),
+      sketch: tableSketch(t),
       rows: t.rowCount,
     })),
     error: null,

@@ -31,6 +31,7 @@ export class FinalizeStage implements JobHandler<'finalize'> {
         rows: t.rows,
         schemaHash: t.schema_hash,
         contentHash: t.content_hash,
+        sketch: t.sketch,
         modifiedAt: new Date(t.modified_at).toISOString(),
         lastModifiedBy: t.last_modified_by,
       })),

@@ -138,6 +138,7 @@ export interface TableSignaturesTable {
   range: string;
   schema_hash: string;
   content_hash: string;
+  sketch: ColumnType<number[], string | undefined, string>;
   rows: number;
 }
 

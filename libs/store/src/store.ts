@@ -62,7 +62,14 @@ export interface AnalysisRecord {
   matchedTables: number;
   findings: DetectedFinding[];
   /** Per-table signatures for copy-cluster detection. */
-  signatures?: Array<{ sheet: string; range: string; schemaHash: string; contentHash: string; rows: number }>;
+  signatures?: Array<{
+    sheet: string;
+    range: string;
+    schemaHash: string;
+    contentHash: string;
+    sketch: number[];
+    rows: number;
+  }>;
 }
 
 export interface TriageInput {
@@ -92,6 +99,7 @@ export interface TableCopyRow {
   rows: number;
   schema_hash: string;
   content_hash: string;
+  sketch: number[];
   modified_at: Date | string;
   last_modified_by: string | null;
 }
@@ -342,6 +350,7 @@ export class ShadowscanStore {
               range: sig.range,
               schema_hash: sig.schemaHash,
               content_hash: sig.contentHash,
+              sketch: JSON.stringify(sig.sketch),
               rows: sig.rows,
             })),
           )
@@ -472,7 +481,7 @@ export class ShadowscanStore {
 
   // ---- copy clusters
 
-  /** Every table of every live file, with its signatures: the input of copy-cluster detection. */
+  /** Every table of a live file whose schema another file shares: the input of copy-cluster detection. */
   async liveTableSignatures(): Promise<TableCopyRow[]> {
     const rows = await this.db
       .selectFrom('table_signatures as t')
@@ -493,6 +502,7 @@ export class ShadowscanStore {
         't.rows',
         't.schema_hash',
         't.content_hash',
+        't.sketch',
         'f.modified_at',
         'f.last_modified_by',
       ])
@@ -502,7 +512,6 @@ export class ShadowscanStore {
           selectFrom('table_signatures as o')
             .select('o.file_id')
             .whereRef('o.schema_hash', '=', 't.schema_hash')
-            .whereRef('o.content_hash', '=', 't.content_hash')
             .where((eb) =>
               eb.or([
                 eb('o.source_id', '<>', eb.ref('t.source_id')),

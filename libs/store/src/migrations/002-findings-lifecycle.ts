@@ -34,6 +34,7 @@ const STATEMENTS = [
      range text not null,
      schema_hash text not null,
      content_hash text not null,
+     sketch jsonb not null default '[]',
      rows integer not null,
      primary key (source_id, file_id, version, sheet, range)
    )`,
