@@ -123,6 +123,19 @@ describe.each(engines)('embedded pipeline on %s', (_engine, makeDb) => {
     expect(budget[0].status).toBe('open');
   });
 
+  it('resolves the findings of a file that was moved, and files them under its new path', async () => {
+    // The local connector identifies files by path, so a move is a deletion plus an addition.
+    cpSync(
+      path.join(workspace, 'Finance/Budget 2027 DRAFT.xlsx'),
+      path.join(workspace, 'Finance/Budget moved.xlsx'),
+    );
+    unlinkSync(path.join(workspace, 'Finance/Budget 2027 DRAFT.xlsx'));
+    await harness.scan(workspace, CATALOG);
+    const all = (await harness.store.listFindings({ kind: 'unreadable' })).items;
+    expect(all.find((f) => f.file === 'Finance/Budget 2027 DRAFT.xlsx')!.status).toBe('resolved');
+    expect(all.find((f) => f.file === 'Finance/Budget moved.xlsx')!.status).toBe('open');
+  });
+
   it('delivers every finding change exactly once to the findings consumer', async () => {
     const undelivered = await harness.store.db
       .selectFrom('finding_events')

@@ -207,6 +207,16 @@ export class ShadowscanStore {
     await this.db.transaction().execute(async (trx) => {
       const now = new Date();
       for (const f of changes.upserts) {
+        // A renamed or moved file keeps its id: the findings filed under its old path are resolved.
+        const before = await trx
+          .selectFrom('files')
+          .select('path')
+          .where('source_id', '=', scan.source_id)
+          .where('id', '=', f.id)
+          .executeTakeFirst();
+        if (before && before.path !== f.path) {
+          await this.resolveFindingsOfFile(trx, scan.source_id, before.path, new Set(), scan.id, null);
+        }
         const row = {
           source_id: scan.source_id,
           id: f.id,
@@ -271,13 +281,16 @@ export class ShadowscanStore {
   }
 
   async pendingScanFiles(scanId: string) {
-    return this.db
-      .selectFrom('scan_files')
-      .select(['source_id', 'file_id', 'version', 'path'])
-      .where('scan_id', '=', scanId)
-      .where('state', '=', 'pending')
-      .orderBy('path')
-      .execute();
+    return (
+      this.db
+        .selectFrom('scan_files')
+        .select(['source_id', 'file_id', 'version', 'path'])
+        .where('scan_id', '=', scanId)
+        .where('state', '=', 'pending')
+        // Byte order, as connectors list: read-ahead downloads then match the order of analysis.
+        .orderBy(sql`path collate "C"`)
+        .execute()
+    );
   }
 
   async getFile(sourceId: string, fileId: string) {
