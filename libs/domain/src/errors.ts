@@ -8,7 +8,9 @@ export type UnreadableCode =
   | 'file_too_large'
   | 'too_many_cells'
   | 'timeout'
-  | 'not_found';
+  | 'not_found'
+  /** A native Google Sheet whose xlsx export is over Google's export size limit (exportSizeLimitExceeded). */
+  | 'export_too_large';
 
 export class UnreadableFileError extends Error {
   override readonly name = 'UnreadableFileError';

@@ -15,6 +15,12 @@ export interface FileRef {
   sha256?: string;
   lastModifiedBy?: string;
   webUrl?: string;
+  /** As the source reports it (Google Sheets: application/vnd.google-apps.spreadsheet). */
+  mimeType?: string;
+  /** The source's own content hash, prefixed by its algorithm (`quickXorHash:…`, `md5:…`), where given. */
+  contentHash?: string;
+  /** Who can reach the file beyond its owner, where the source says: `anonymous`, `organization`, `users`, `private`. */
+  sharingScope?: string;
 }
 
 export interface FileChanges {

@@ -1,0 +1,177 @@
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { createConnector, type GraphConnector } from '@shadowscan/connectors';
+import { GraphEmulator } from '../../test/emulators/graph.emulator';
+import { DriveEmulator } from '../../test/emulators/drive.emulator';
+import { Tenant, type TItem } from '../../test/emulators/tenant';
+import { scanRemoteSource, startRemoteHarness } from '../../test/support/remote-scan';
+
+/**
+ * End-to-end crawl benchmark: a generated tenant served by the emulators with latency and throttling,
+ * scanned by the embedded pipeline exactly as the CLI runs it (inline queue, concurrency 2, PGlite on
+ * disk) with the connectors' default settings. Then 50 files change, 10 are deleted, 10 are added,
+ * and a second scan must analyse exactly those 60 and resolve the deleted files' findings.
+ *
+ * Environment: BENCH_SPREADSHEETS (5000), BENCH_DRIVES (20), BENCH_OTHERS (1000), BENCH_LATENCY_MS (50),
+ * BENCH_THROTTLE (0.05), BENCH_RETRY_AFTER_S (1), BENCH_KINDS (sharepoint,gdrive), and BENCH_BASELINE=1 to
+ * also scan the same spreadsheets from a local folder: the analysis cost alone, without any crawling.
+ */
+const env = (name: string, dflt: number) => Number(process.env[name] ?? dflt);
+const SPREADSHEETS = env('BENCH_SPREADSHEETS', 5000);
+const DRIVES = env('BENCH_DRIVES', 20);
+const OTHERS = env('BENCH_OTHERS', 1000);
+const LATENCY = env('BENCH_LATENCY_MS', 50);
+const THROTTLE = env('BENCH_THROTTLE', 0.05);
+const RETRY_AFTER = env('BENCH_RETRY_AFTER_S', 1);
+const KINDS = (process.env.BENCH_KINDS ?? 'sharepoint,gdrive').split(',');
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+const results: Record<string, unknown> = {};
+
+afterAll(() => {
+  const dir = path.join(__dirname, '..', '..', '.shadowscan');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'bench-crawl.json'), JSON.stringify(results, null, 2));
+});
+
+describe.each(KINDS)('crawl bench: %s', (kind) => {
+  it('first scan, then 50 changed + 10 deleted + 10 added', async () => {
+    const tenant = Tenant.generate({
+      drives: DRIVES,
+      spreadsheets: SPREADSHEETS,
+      others: OTHERS,
+      nativeRate: kind === 'gdrive' ? 0.1 : 0,
+      seed: 11,
+    });
+    const faults = { latencyMs: LATENCY, throttleRate: THROTTLE, retryAfterSec: RETRY_AFTER };
+    const emu =
+      kind === 'sharepoint'
+        ? await new GraphEmulator(tenant, { ...faults, pageSize: 200 }).start()
+        : await new DriveEmulator(tenant, { ...faults, pageSize: 1000 }).start();
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'ss-bench-db-'));
+    const harness = await startRemoteHarness({ concurrency: 2, dataDir });
+    try {
+      const config = emu.sourceConfig(`SS_BENCH_${kind.toUpperCase()}_SECRET`);
+      const sheets = tenant.spreadsheets();
+      out(
+        `\n[${kind}] tenant: ${sheets.length} spreadsheets + ${OTHERS} other files in ${DRIVES} drives; ` +
+          `${LATENCY} ms latency, ${THROTTLE * 100}% throttled (Retry-After ${RETRY_AFTER} s)`,
+      );
+
+      const first = await scanRemoteSource(harness, `bench-${kind}`, kind as 'sharepoint', config);
+      const crawled = await harness.store.getScan(first.scan.id);
+      out(
+        `[${kind}] crawl (listing + recording) took ${new Date(crawled!.crawled_at!).getTime() - new Date(crawled!.started_at!).getTime()} ms`,
+      );
+      const firstRate = sheets.length / (first.elapsedMs / 1000);
+      out(
+        `[${kind}] first scan:  ${first.progress.files.analyzed} analysed (${first.progress.files.failed} failed) in ` +
+          `${(first.elapsedMs / 1000).toFixed(1)} s = ${firstRate.toFixed(1)} files/s; ` +
+          `requests ${emu.faults.counts.requests}, throttled ${emu.faults.counts.throttled}, downloads ${emu.fetched()}`,
+      );
+      expect(first.progress.status).toBe('completed');
+      expect(first.failures).toEqual([]);
+      expect(first.progress.files.analyzed).toBe(sheets.length);
+      expect(first.analysed.size).toBe(sheets.length);
+      // Every spreadsheet analysed exactly once: one analysis row per file, one download per file.
+      const analyses = await harness.store.db.selectFrom('analyses').select('file_id').execute();
+      expect(analyses.length).toBe(sheets.length);
+      expect(emu.fetched()).toBe(sheets.length);
+
+      const byPath = await findingsByFile(harness);
+      const pathOf = (item: TItem) => emu.humanPath(item);
+      const withFindings = sheets.filter((s) => byPath.has(pathOf(s.item))).map((s) => s.item);
+      const deleted = withFindings.slice(0, 10);
+      const candidates = sheets.map((s) => s.item).filter((i) => !deleted.includes(i));
+      const step = Math.max(1, Math.floor(candidates.length / 50));
+      const changed = candidates.filter((_, i) => i % step === 0).slice(0, 50);
+      const requestsBefore = emu.faults.counts.requests;
+      const downloadsBefore = emu.fetched();
+      tenant.remove(deleted);
+      tenant.change(changed);
+      const added = tenant.add(10);
+
+      const second = await scanRemoteSource(harness, `bench-${kind}`, kind as 'sharepoint', config);
+      const recrawled = (await harness.store.getScan(second.scan.id))!;
+      out(
+        `[${kind}] second crawl (listing + recording) took ${new Date(recrawled.crawled_at!).getTime() - new Date(recrawled.started_at!).getTime()} ms`,
+      );
+      const secondRate = 60 / (second.elapsedMs / 1000);
+      out(
+        `[${kind}] second scan: ${second.progress.files.analyzed} analysed, ${second.progress.files.deleted} deleted in ` +
+          `${(second.elapsedMs / 1000).toFixed(1)} s = ${secondRate.toFixed(1)} files/s (changed files); ` +
+          `requests ${emu.faults.counts.requests - requestsBefore}, downloads ${emu.fetched() - downloadsBefore}`,
+      );
+      expect(second.failures).toEqual([]);
+      expect(second.progress.files).toMatchObject({ changed: 60, deleted: 10, analyzed: 60, failed: 0 });
+      const expectedIds = [...changed, ...added].map((i) => emu.fileId(i)).sort();
+      expect([...second.analysed].sort()).toEqual(expectedIds);
+      const after = await findingsByFile(harness);
+      const stillOpen = deleted.filter((i) => after.has(pathOf(i)));
+      out(
+        `[${kind}] deleted files with findings: ${deleted.length}, findings still open on them: ${stillOpen.length}`,
+      );
+      expect(stillOpen).toEqual([]);
+      // The pipeline's own connector instance: built from the settings as stored.
+      const stored = (await harness.store.getSourceByName(`bench-${kind}`))!;
+      const stats = (createConnector(kind, stored.config) as GraphConnector).throttleStats();
+      results[kind] = {
+        spreadsheets: sheets.length,
+        firstScanSeconds: first.elapsedMs / 1000,
+        firstScanFilesPerSecond: firstRate,
+        secondScanSeconds: second.elapsedMs / 1000,
+        secondScanFilesPerSecond: secondRate,
+        emulator: { ...emu.faults.counts, downloads: emu.fetched() },
+        budget: stats,
+      };
+      out(`[${kind}] budget: ${JSON.stringify(stats)}`);
+    } finally {
+      await harness.close();
+      await emu.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+(process.env.BENCH_BASELINE === '1' ? it : it.skip)(
+  'baseline: the same spreadsheets from a local folder',
+  async () => {
+    const tenant = Tenant.generate({ drives: DRIVES, spreadsheets: SPREADSHEETS, others: 0, seed: 11 });
+    const root = mkdtempSync(path.join(tmpdir(), 'ss-bench-local-'));
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'ss-bench-db-'));
+    for (const { drive, item } of tenant.spreadsheets()) {
+      const file = path.join(root, drive.site.name, tenant.pathOf(drive, item));
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, item.content!);
+    }
+    const h = await startRemoteHarness({ concurrency: 2, dataDir });
+    try {
+      const catalog = await h.scans.importCatalog(
+        path.join(__dirname, '..', '..', 'examples', 'catalog.yaml'),
+      );
+      await h.scans.registerLocalSource('bench-local', { root });
+      const started = Date.now();
+      const scan = await h.scans.startScan('bench-local', catalog.version);
+      await h.queue.onIdle();
+      const seconds = (Date.now() - started) / 1000;
+      const p = (await h.store.scanProgress(scan.id))!;
+      out(
+        `\n[local] baseline: ${p.files.analyzed} analysed in ${seconds.toFixed(1)} s = ${(p.files.analyzed / seconds).toFixed(1)} files/s`,
+      );
+      results.localBaseline = {
+        spreadsheets: p.files.analyzed,
+        seconds,
+        filesPerSecond: p.files.analyzed / seconds,
+      };
+    } finally {
+      await h.close();
+      rmSync(root, { recursive: true, force: true });
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  },
+);
+
+async function findingsByFile(h: Awaited<ReturnType<typeof startRemoteHarness>>): Promise<Set<string>> {
+  return new Set((await h.openFindings()).map((f) => f.file));
+}
