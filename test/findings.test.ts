@@ -57,11 +57,9 @@ function scannedExample() {
 
 describe('findings of the bundled example', () => {
   const ctx = scannedExample();
-  const h = new Proxy({} as InlineHarness, { get: (_t, p) => Reflect.get(ctx.h, p, ctx.h) });
-  const ex = new Proxy({} as ReturnType<typeof copyExamples>, { get: (_t, p) => Reflect.get(ctx.ex, p) });
 
   it('is exactly the expected set: kinds, files and entities', async () => {
-    const got = (await h.openFindings())
+    const got = (await ctx.h.openFindings())
       .map((f) => `${f.kind} ${f.file}${f.entity ? ` → ${f.system}.${f.entity}` : ''}`)
       .sort();
     expect(got).toEqual(
@@ -87,7 +85,7 @@ describe('findings of the bundled example', () => {
 
   it('counts every drifted cell and shows each as a masked example row', async () => {
     const drift = JSON.parse(readFileSync(path.join(EXAMPLES, 'expected-drift.json'), 'utf8')) as Drift[];
-    const contradictions = (await h.openFindings()).filter((f) => f.kind === 'contradiction');
+    const contradictions = (await ctx.h.openFindings()).filter((f) => f.kind === 'contradiction');
     const got = contradictions.flatMap((f) =>
       (
         f.evidence.fields as Array<{
@@ -117,7 +115,7 @@ describe('findings of the bundled example', () => {
   });
 
   it('names the extension columns and the copies', async () => {
-    const open = await h.openFindings();
+    const open = await ctx.h.openFindings();
     const ext = Object.fromEntries(
       open.filter((f) => f.kind === 'extension').map((f) => [f.file, f.evidence.columns]),
     );
@@ -135,41 +133,43 @@ describe('findings of the bundled example', () => {
   });
 
   it('changes nothing on a rescan of unchanged data: no finding, no audit entry', async () => {
-    const before = await h.store.countEvents();
-    const p = await h.scan(ex.workspace, ex.catalog);
+    const before = await ctx.h.store.countEvents();
+    const p = await ctx.h.scan(ctx.ex.workspace, ctx.ex.catalog);
     expect(p.files.changed).toBe(0);
-    expect(await h.store.countEvents()).toBe(before);
+    expect(await ctx.h.store.countEvents()).toBe(before);
   });
 
   it('updates exactly the affected contradiction when one official cell changes, and creates one when a new conflict appears', async () => {
-    const vendor = (await h.openFindings()).find((f) => f.kind === 'contradiction' && f.entity === 'vendor')!;
-    const before = await h.store.countEvents();
+    const vendor = (await ctx.h.openFindings()).find(
+      (f) => f.kind === 'contradiction' && f.entity === 'vendor',
+    )!;
+    const before = await ctx.h.store.countEvents();
     // The ERP fixes one IBAN to what the sheet says: that conflict disappears.
-    editCsvCell(path.join(ex.dir, 'systems/erp/vendors.csv'), 'V-2032', 'iban', 'DE72398900822687281340');
-    await h.scan(ex.workspace, ex.catalog);
-    const events = await h.store.db
+    editCsvCell(path.join(ctx.ex.dir, 'systems/erp/vendors.csv'), 'V-2032', 'iban', 'DE72398900822687281340');
+    await ctx.h.scan(ctx.ex.workspace, ctx.ex.catalog);
+    const events = await ctx.h.store.db
       .selectFrom('finding_events')
       .selectAll()
       .where('seq', '>', before)
       .execute();
     expect(events.map((e) => [e.finding_id, e.change])).toEqual([[vendor.id, 'updated']]);
-    const updated = (await h.store.getFinding(vendor.id))!;
+    const updated = (await ctx.h.store.getFinding(vendor.id))!;
     expect((updated.evidence.fields as Array<{ conflicts: number }>)[0].conflicts).toBe(2);
 
     // The ERP now disagrees with the invoice tracker on one amount: a new contradiction, nothing else.
-    const tracker = readFileSync(path.join(ex.workspace, 'Finance/AP/Invoice tracker 2026.csv'), 'utf8');
+    const tracker = readFileSync(path.join(ctx.ex.workspace, 'Finance/AP/Invoice tracker 2026.csv'), 'utf8');
     const invoiceNo = tracker.split('\n')[1].split(';')[0];
-    editCsvCell(path.join(ex.dir, 'systems/erp/invoices.csv'), invoiceNo, 'amount', '999999.99');
-    const mark = await h.store.countEvents();
-    await h.scan(ex.workspace, ex.catalog);
-    const created = await h.store.db
+    editCsvCell(path.join(ctx.ex.dir, 'systems/erp/invoices.csv'), invoiceNo, 'amount', '999999.99');
+    const mark = await ctx.h.store.countEvents();
+    await ctx.h.scan(ctx.ex.workspace, ctx.ex.catalog);
+    const created = await ctx.h.store.db
       .selectFrom('finding_events')
       .selectAll()
       .where('seq', '>', mark)
       .execute();
     expect(created).toHaveLength(1);
     expect(created[0].change).toBe('created');
-    const c = (await h.store.getFinding(created[0].finding_id))!;
+    const c = (await ctx.h.store.getFinding(created[0].finding_id))!;
     expect(c).toMatchObject({
       kind: 'contradiction',
       file: 'Finance/AP/Invoice tracker 2026.csv',
@@ -183,25 +183,25 @@ describe('findings of the bundled example', () => {
 
 describe('triage and the audit log', () => {
   const ctx = scannedExample();
-  const h = new Proxy({} as InlineHarness, { get: (_t, p) => Reflect.get(ctx.h, p, ctx.h) });
-  const ex = new Proxy({} as ReturnType<typeof copyExamples>, { get: (_t, p) => Reflect.get(ctx.ex, p) });
 
   const find = async (kind: string, file: string) =>
-    (await h.store.listFindings({ kind: kind as never, limit: 1000 })).items.find((f) => f.file === file)!;
+    (await ctx.h.store.listFindings({ kind: kind as never, limit: 1000 })).items.find(
+      (f) => f.file === file,
+    )!;
 
   it('keeps a triage decision and its owner across rescans, and records who and why', async () => {
     const dup = await find('duplicate', 'Sales/Contacts export.csv');
-    await h.store.triageFinding(dup.id, {
+    await ctx.h.store.triageFinding(dup.id, {
       status: 'acknowledged',
       actor: 'ana@example.com',
       reason: 'Marketing owns it',
       owner: 'ana@example.com',
     });
-    writeFileSync(path.join(ex.workspace, 'Ops/touch.csv'), 'a,b\n1,2\n');
-    await h.scan(ex.workspace, ex.catalog);
-    const after = (await h.store.getFinding(dup.id))!;
+    writeFileSync(path.join(ctx.ex.workspace, 'Ops/touch.csv'), 'a,b\n1,2\n');
+    await ctx.h.scan(ctx.ex.workspace, ctx.ex.catalog);
+    const after = (await ctx.h.store.getFinding(dup.id))!;
     expect(after).toMatchObject({ status: 'acknowledged', owner: 'ana@example.com' });
-    const history = await h.store.findingEvents(dup.id);
+    const history = await ctx.h.store.findingEvents(dup.id);
     expect(history.at(-1)).toMatchObject({
       actor: 'ana@example.com',
       change: 'triaged',
@@ -213,22 +213,22 @@ describe('triage and the audit log', () => {
 
   it('keeps a false positive suppressed until its evidence changes', async () => {
     const ext = await find('extension', 'Finance/AP/Vendor master (copy from ERP).xlsx');
-    await h.store.triageFinding(ext.id, {
+    await ctx.h.store.triageFinding(ext.id, {
       status: 'false_positive',
       actor: 'bo@example.com',
       reason: 'checked column is ours',
     });
-    await h.scan(ex.workspace, ex.catalog);
-    expect((await h.store.getFinding(ext.id))!.status).toBe('false_positive');
+    await ctx.h.scan(ctx.ex.workspace, ctx.ex.catalog);
+    expect((await ctx.h.store.getFinding(ext.id))!.status).toBe('false_positive');
   });
 
   it('refuses to accept a risk without a future expiry', async () => {
     const dup = await find('duplicate', 'Finance/AP/Invoice tracker 2026.csv');
     await expect(
-      h.store.triageFinding(dup.id, { status: 'accepted_risk', actor: 'x', reason: 'later' }),
+      ctx.h.store.triageFinding(dup.id, { status: 'accepted_risk', actor: 'x', reason: 'later' }),
     ).rejects.toMatchObject({ code: 'triage_invalid' });
     await expect(
-      h.store.triageFinding(dup.id, {
+      ctx.h.store.triageFinding(dup.id, {
         status: 'accepted_risk',
         actor: 'x',
         reason: 'later',
@@ -239,32 +239,32 @@ describe('triage and the audit log', () => {
 
   it('reopens an accepted risk once its expiry has passed', async () => {
     const dup = await find('duplicate', 'Finance/AP/Invoice tracker 2026.csv');
-    await h.store.triageFinding(dup.id, {
+    await ctx.h.store.triageFinding(dup.id, {
       status: 'accepted_risk',
       actor: 'cfo@example.com',
       reason: 'until the ERP upgrade',
       riskExpiresAt: new Date(Date.now() + 60_000).toISOString(),
     });
-    await h.store.db
+    await ctx.h.store.db
       .updateTable('findings')
       .set({ risk_expires_at: new Date(Date.now() - 1000) })
       .where('id', '=', dup.id)
       .execute();
     // Nothing changed in the folder: the expiry alone reopens it at the next scan.
-    await h.scan(ex.workspace, ex.catalog);
-    const after = (await h.store.getFinding(dup.id))!;
+    await ctx.h.scan(ctx.ex.workspace, ctx.ex.catalog);
+    const after = (await ctx.h.store.getFinding(dup.id))!;
     expect(after.status).toBe('open');
-    expect((await h.store.findingEvents(dup.id)).at(-1)).toMatchObject({
+    expect((await ctx.h.store.findingEvents(dup.id)).at(-1)).toMatchObject({
       change: 'reopened',
       reason: 'risk acceptance expired',
     });
   });
 
   it('verifies an intact audit chain and points at the first tampered entry', async () => {
-    const ok = await h.store.verifyAudit();
+    const ok = await ctx.h.store.verifyAudit();
     expect(ok).toMatchObject({ ok: true });
     expect(ok.entries).toBeGreaterThan(15);
-    const victim = await h.store.db
+    const victim = await ctx.h.store.db
       .selectFrom('finding_events')
       .select('seq')
       .orderBy('seq')
@@ -272,9 +272,9 @@ describe('triage and the audit log', () => {
       .limit(1)
       .executeTakeFirstOrThrow();
     await sql`update finding_events set reason = 'nothing to see' where seq = ${victim.seq}`.execute(
-      h.store.db,
+      ctx.h.store.db,
     );
-    expect(await h.store.verifyAudit()).toMatchObject({ ok: false, brokenAt: Number(victim.seq) });
+    expect(await ctx.h.store.verifyAudit()).toMatchObject({ ok: false, brokenAt: Number(victim.seq) });
   });
 });
 

@@ -135,7 +135,11 @@ export async function analyzeFile(input: AnalyzeFileInput): Promise<AnalyzeFileR
   };
 }
 
-function unreadableResult(input: AnalyzeFileInput, e: UnreadableFileError): AnalyzeFileResult {
+/** The result for a file that could not be read (by the readers, or already when it was opened). */
+export function unreadableResult(
+  input: Pick<AnalyzeFileInput, 'sourceId' | 'file'>,
+  e: UnreadableFileError,
+): AnalyzeFileResult {
   return {
     fingerprint: null,
     matches: [],

@@ -3,7 +3,7 @@ import type { Pool } from 'pg';
 import { postgresLookup, readOnlyPool } from '@shadowscan/catalog';
 import { APP_CONFIG, type CoreConfig } from '@shadowscan/config';
 import { UnreadableFileError } from '@shadowscan/domain';
-import { unreadableFinding, type OfficialLookup } from '@shadowscan/findings';
+import type { OfficialLookup } from '@shadowscan/findings';
 import { normaliseValue } from '@shadowscan/fingerprint';
 import {
   JOB_QUEUE,
@@ -15,7 +15,7 @@ import {
 import { ShadowscanStore } from '@shadowscan/store';
 import { connectorFor } from './connector-for';
 import type { SorEntity } from '@shadowscan/domain';
-import { analyzeFile, type AnalyzeFileResult } from './analyze-file';
+import { analyzeFile, unreadableResult, type AnalyzeFileResult } from './analyze-file';
 import { CatalogCache } from './catalog.cache';
 import { entityRef } from './official-rows';
 import { thresholdsOf, evidenceOf } from './pipeline-config';
@@ -76,13 +76,7 @@ export class AnalyzeStage implements JobHandler<'analyze'>, OnApplicationShutdow
         }
       } catch (e) {
         if (!(e instanceof UnreadableFileError)) throw e;
-        result = {
-          fingerprint: null,
-          matches: [],
-          findings: [unreadableFinding(source.id, scanFile.path, e.code, e.message)],
-          signatures: [],
-          error: { code: e.code, message: e.message },
-        };
+        result = unreadableResult({ sourceId: source.id, file: scanFile.path }, e);
       }
       const tables = result.fingerprint?.tables.length ?? 0;
       await this.store.recordAnalysis({
