@@ -1,4 +1,4 @@
-import { minhashContainment, minhashJaccard, minhashSignature } from './minhash';
+import { MinHasher, minhashContainment, minhashJaccard, minhashSignature } from './minhash';
 
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `C-${from + i}`);
 
@@ -33,5 +33,26 @@ describe('MinHash', () => {
   it('gives no evidence for empty sets', () => {
     expect(minhashSignature([])).toEqual([]);
     expect(minhashJaccard([], minhashSignature(['a']))).toBeNull();
+  });
+
+  it('compares small sets too: empty bins are filled the same way in every signature', () => {
+    const a = minhashSignature(['x', 'y', 'z']);
+    expect(a).toHaveLength(128);
+    expect(minhashJaccard(a, minhashSignature(['z', 'y', 'x']))).toBe(1);
+    expect(minhashJaccard(a, minhashSignature(['p', 'q', 'r']))).toBeLessThan(0.2);
+    // Two of three shared: J = 2/4.
+    const j = minhashJaccard(a, minhashSignature(['x', 'y', 'w']))!;
+    expect(j).toBeGreaterThan(0.25);
+    expect(j).toBeLessThan(0.75);
+  });
+
+  it('estimates distinct counts from a few to a million within about 10%', () => {
+    for (const n of [10, 1_000, 50_000, 1_000_000]) {
+      const m = new MinHasher();
+      for (let i = 0; i < n; i++) m.add(`v${i}`);
+      for (let i = 0; i < n; i += 3) m.add(`v${i}`);
+      expect(Math.abs(m.estimateDistinct() - n) / n).toBeLessThan(0.15);
+    }
+    expect(new MinHasher().estimateDistinct()).toBe(0);
   });
 });

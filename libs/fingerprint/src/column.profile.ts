@@ -1,5 +1,5 @@
 import type { ColumnProfile, ColumnType } from '@shadowscan/domain';
-import { hash32, MinHasher } from '@shadowscan/domain';
+import { fmix32, MinHasher } from '@shadowscan/domain';
 import { TypeTally, typeFits } from './column-type';
 import type { NumberKind } from './number-format';
 import { type CellScalar, displayText } from './normalise';
@@ -7,17 +7,14 @@ import { type CellScalar, displayText } from './normalise';
 export interface ProfiledCell {
   value: CellScalar;
   norm: string;
+  /** hash32(norm): computed once per cell and shared by the sketch and the content digest. */
+  hash: number;
   kind?: NumberKind;
 }
 
-/**
- * A distinct value's bookkeeping packed in one number, so that a column of 100,000 distinct values
- * costs a Map entry each and no object: count * 2^21 + pattern index * 2^11 + type fits (11 bits).
- */
-const FITS_BITS = 2 ** 11;
+/** Pattern index of values whose shape came after the first PATTERN_SLOTS - 1 shapes. */
 const PATTERN_SLOTS = 2 ** 10;
-const COUNT_UNIT = FITS_BITS * PATTERN_SLOTS;
-
+const OTHER_PATTERN = PATTERN_SLOTS - 1;
 const SENSITIVE: ReadonlySet<ColumnType> = new Set(['email', 'phone', 'id']);
 const SAMPLE_SIZE = 5;
 const MAX_PATTERN_LENGTH = 24;
@@ -60,8 +57,12 @@ export function maskValue(text: string): string {
 /** Accumulates one column's profile as the rows stream by; memory is bounded by `exactCap`. */
 export class ColumnAccumulator {
   nonEmpty = 0;
-  /** By normalised value, in first-seen order, up to the exact cap; each is classified once. */
+  /** Slot of each distinct normalised value, in first-seen order, up to the exact cap. */
   private readonly distinct = new Map<string, number>();
+  /** Per slot: occurrences, type fits (a bit set) and shape index; each value is classified once. */
+  private counts = new Uint32Array(64);
+  private fits = new Uint16Array(64);
+  private shapes = new Uint16Array(64);
   /** Value shapes by index (the first PATTERN_SLOTS - 1 seen; the last slot is "other"). */
   private readonly patterns: string[] = [];
   private readonly patternIndex = new Map<string, number>();
@@ -78,29 +79,40 @@ export class ColumnAccumulator {
   private maxDate = -Infinity;
   private readonly samples: string[] = [];
   readonly kinds = new Map<NumberKind, number>();
+  private lastKind: NumberKind | undefined;
+  private lastKindRun = 0;
 
   constructor(private readonly exactCap: number) {}
 
   add(cell: ProfiledCell): void {
     this.nonEmpty++;
-    if (cell.kind) this.kinds.set(cell.kind, (this.kinds.get(cell.kind) ?? 0) + 1);
-    const seen = this.distinct.get(cell.norm);
-    if (seen !== undefined) {
-      this.distinct.set(cell.norm, seen + COUNT_UNIT);
+    if (cell.kind) this.countKind(cell.kind);
+    if (this.overflowed) return this.addPastCap(cell);
+    const slot = this.distinct.get(cell.norm);
+    if (slot !== undefined) {
+      this.counts[slot]++;
       return;
     }
     if (this.distinct.size < this.exactCap) {
-      const fits = typeFits(cell.value, cell.norm, cell.kind);
-      this.distinct.set(
-        cell.norm,
-        COUNT_UNIT + this.patternSlot(formatSignature(cell.norm)) * FITS_BITS + fits,
-      );
+      const next = this.distinct.size;
+      if (next === this.counts.length) this.grow();
+      this.distinct.set(detach(cell.norm), next);
+      this.counts[next] = 1;
+      this.fits[next] = typeFits(cell.value, cell.norm, cell.kind);
+      this.shapes[next] = this.patternSlot(formatSignature(cell.norm));
       this.observe(cell);
       return;
     }
-    // Past the cap: no more exact bookkeeping. Ranges and the sketch still see every value; types and
-    // shapes are tallied on one value in OVERFLOW_SAMPLE, weighted, like the estimated distinct count.
     this.overflowed = true;
+    this.addPastCap(cell);
+  }
+
+  /**
+   * Past the cap, no more exact bookkeeping and no look-up: ranges and the sketch still see every
+   * value, and types and shapes are tallied on one value in OVERFLOW_SAMPLE (new or repeated), weighted,
+   * like the estimated distinct count.
+   */
+  private addPastCap(cell: ProfiledCell): void {
     if (this.overflowSeen++ % OVERFLOW_SAMPLE === 0) {
       this.overflowTally.add(typeFits(cell.value, cell.norm, cell.kind), OVERFLOW_SAMPLE);
       const pattern = formatSignature(cell.norm);
@@ -111,17 +123,47 @@ export class ColumnAccumulator {
     this.observe(cell);
   }
 
+  /** Number formats repeat down a column: counted in runs, not a Map update per cell. */
+  private countKind(kind: NumberKind): void {
+    if (kind === this.lastKind) {
+      this.lastKindRun++;
+      return;
+    }
+    this.flushKind();
+    this.lastKind = kind;
+    this.lastKindRun = 1;
+  }
+
+  private flushKind(): void {
+    if (this.lastKind) this.kinds.set(this.lastKind, (this.kinds.get(this.lastKind) ?? 0) + this.lastKindRun);
+    this.lastKind = undefined;
+    this.lastKindRun = 0;
+  }
+
+  private grow(): void {
+    const size = Math.min(this.counts.length * 2, Math.max(this.exactCap, 64));
+    const counts = new Uint32Array(size);
+    counts.set(this.counts);
+    this.counts = counts;
+    const fits = new Uint16Array(size);
+    fits.set(this.fits);
+    this.fits = fits;
+    const shapes = new Uint16Array(size);
+    shapes.set(this.shapes);
+    this.shapes = shapes;
+  }
+
   private patternSlot(pattern: string): number {
     const known = this.patternIndex.get(pattern);
     if (known !== undefined) return known;
-    if (this.patterns.length >= PATTERN_SLOTS - 1) return PATTERN_SLOTS - 1;
+    if (this.patterns.length >= OTHER_PATTERN) return OTHER_PATTERN;
     this.patterns.push(pattern);
     this.patternIndex.set(pattern, this.patterns.length - 1);
     return this.patterns.length - 1;
   }
 
   private observe(cell: ProfiledCell): void {
-    this.minhash.add(cell.norm);
+    this.minhash.addHash(cell.hash);
     const { value } = cell;
     if (typeof value === 'number') {
       if (value < this.minNumber) this.minNumber = value;
@@ -141,8 +183,7 @@ export class ColumnAccumulator {
 
   type(): { type: ColumnType; typeShare: number } {
     const tally = new TypeTally();
-    for (const packed of this.distinct.values())
-      tally.add(packed % FITS_BITS, Math.floor(packed / COUNT_UNIT));
+    for (let slot = 0; slot < this.distinct.size; slot++) tally.add(this.fits[slot], this.counts[slot]);
     tally.merge(this.overflowTally);
     return tally.result();
   }
@@ -156,7 +197,7 @@ export class ColumnAccumulator {
     }
     const signature = this.minhash.signature();
     const distinct = this.overflowed
-      ? Math.max(this.distinct.size, estimateDistinct(signature))
+      ? Math.max(this.distinct.size, this.minhash.estimateDistinct())
       : this.distinct.size;
     const profile: ColumnProfile = {
       name: base.name,
@@ -187,9 +228,9 @@ export class ColumnAccumulator {
 
   private topFormats(): Array<{ pattern: string; share: number }> {
     const bySlot = new Array<number>(this.patterns.length).fill(0);
-    for (const packed of this.distinct.values()) {
-      const slot = Math.floor(packed / FITS_BITS) % PATTERN_SLOTS;
-      if (slot < bySlot.length) bySlot[slot] += Math.floor(packed / COUNT_UNIT);
+    for (let slot = 0; slot < this.distinct.size; slot++) {
+      const shape = this.shapes[slot];
+      if (shape < bySlot.length) bySlot[shape] += this.counts[slot];
     }
     const counts = new Map(this.overflowPatterns);
     bySlot.forEach((count, slot) =>
@@ -202,6 +243,7 @@ export class ColumnAccumulator {
   }
 
   private dominantKind(): NumberKind | undefined {
+    this.flushKind();
     let best: NumberKind | undefined;
     let most = 0;
     for (const [kind, n] of this.kinds) if (n > most) [best, most] = [kind, n];
@@ -210,14 +252,24 @@ export class ColumnAccumulator {
 }
 
 /**
- * Distinct count from a MinHash signature: each of its k minima is, on average, 1/(n+1) of the hash
- * range, so n ≈ k / Σ(min/2³²) − 1 (about ±9% at k = 128).
+ * A copy of a string that does not keep the text it was cut from alive. V8 represents a substring of
+ * 13 characters or more as a view into its parent, so a value kept from a 256 KB chunk of CSV would
+ * keep the whole chunk; concatenating flattens into a new string, and its view keeps only that.
+ */
+function detach(text: string): string {
+  return text.length < 13 ? text : ` ${text}`.slice(1);
+}
+
+/**
+ * Distinct count from a finished one-permutation MinHash signature of a large set (no bin was empty):
+ * each slot is the smallest rank of about n/k values, so n ≈ k·(k / Σ(min/2³²) − 1), about ±10% at k = 128.
  */
 export function estimateDistinct(signature: readonly number[]): number {
   if (signature.length === 0) return 0;
   let sum = 0;
   for (const m of signature) sum += (m + 1) / 4_294_967_296;
-  return Math.max(1, Math.round(signature.length / sum - 1));
+  const k = signature.length;
+  return Math.max(1, Math.round(k * (k / sum - 1)));
 }
 
 /** Order-independent digest of a table's rows, for spotting copies that were re-sorted. */
@@ -225,15 +277,26 @@ export class ContentDigest {
   private a = 0;
   private b = 0;
   private rows = 0;
+  private row = ROW_SEED;
 
-  addRow(norms: readonly string[]): void {
-    const text = norms.join('\u001f');
-    this.a = (this.a + hash32(text)) >>> 0;
-    this.b = (this.b + hash32(`\u0002${text}`)) >>> 0;
+  /** Adds a non-empty cell of the current row; cells come in column order. */
+  addCell(offset: number, hash: number): void {
+    this.row = Math.imul(this.row ^ offset, 0x01000193);
+    this.row = Math.imul(this.row ^ hash, 0x01000193);
+  }
+
+  /** Ends the current row. */
+  endRow(): void {
+    const row = this.row >>> 0;
+    this.a = (this.a + fmix32(row)) >>> 0;
+    this.b = (this.b + fmix32((row ^ 0x2545f491) >>> 0)) >>> 0;
     this.rows++;
+    this.row = ROW_SEED;
   }
 
   digest(): string {
     return `${this.rows.toString(16)}-${this.a.toString(16).padStart(8, '0')}${this.b.toString(16).padStart(8, '0')}`;
   }
 }
+
+const ROW_SEED = 0x811c9dc5;

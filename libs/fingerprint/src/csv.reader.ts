@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { CsvTokenizer, tokenize } from './csv.tokenizer';
-import type { RowEvent } from './sheet.source';
-import type { SheetCell } from './table.builder';
+import type { RowEvent, RowsEvent } from './sheet.source';
+import { type SheetCell, sheetCell } from './table.builder';
 import { StreamingTextDecoder } from './text.decoding';
 
 export { NotTextError } from './text.decoding';
@@ -49,7 +49,7 @@ export interface CsvReadOptions {
  * Streams a delimited text file as rows; records are numbered from 1 like rows (a `sep=` hint line
  * is not a record). Reading stops as soon as the consumer stops iterating.
  */
-export async function* readCsvRows(path: string, options: CsvReadOptions = {}): AsyncGenerator<RowEvent> {
+export async function* readCsvRows(path: string, options: CsvReadOptions = {}): AsyncGenerator<RowsEvent> {
   const source = createReadStream(path, { signal: options.signal, highWaterMark: READ_CHUNK_BYTES });
   const decoder = new StreamingTextDecoder();
   let tokenizer: CsvTokenizer | null = null;
@@ -58,8 +58,7 @@ export async function* readCsvRows(path: string, options: CsvReadOptions = {}): 
   const emit = (record: string[]) => {
     rowNumber++;
     const cells: SheetCell[] = [];
-    for (let i = 0; i < record.length; i++)
-      if (record[i] !== '') cells.push({ column: i + 1, value: record[i] });
+    for (let i = 0; i < record.length; i++) if (record[i] !== '') cells.push(sheetCell(i + 1, record[i]));
     batch.push({ kind: 'row', rowNumber, cells });
   };
   let head = '';
@@ -77,14 +76,14 @@ export async function* readCsvRows(path: string, options: CsvReadOptions = {}): 
       if (batch.length) {
         const rows = batch;
         batch = [];
-        yield* rows;
+        yield { kind: 'rows', rows };
       }
     }
     let text = decoder.end();
     if (!tokenizer) ({ tokenizer, text } = startTokenizer(head + text, options.delimiter));
     tokenizer.push(text, emit);
     tokenizer.end(emit);
-    yield* batch;
+    if (batch.length) yield { kind: 'rows', rows: batch };
   } finally {
     source.destroy();
   }

@@ -83,7 +83,8 @@ async function read(job: ReadJob): Promise<WorkbookFingerprint> {
   for await (const event of readSheetEvents({ ...job, signal: budget.signal }, meta)) {
     budget.throwIfStopped();
     if (event.kind === 'sheet') sheet = sheets.startSheet(event.name, event.hidden);
-    else sheet?.addRow(event.rowNumber, event.cells, event.hidden);
+    else if (event.kind === 'row') sheet?.addRow(event.rowNumber, event.cells, event.hidden);
+    else if (sheet) for (const row of event.rows) sheet.addRow(row.rowNumber, row.cells, row.hidden);
   }
   const risks: WorkbookRisks = { ...meta.risks, rows: sheets.rowCount, cells: sheets.cellCount };
   return { file, format, sha256: probe.sha256, size, tables: sheets.tables(meta), risks };

@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { WorkbookRisks } from '@shadowscan/domain';
 import { classifyFormat, excelSerialToDate, isTemporal } from './number-format';
 import type { SheetEvent } from './sheet.source';
-import type { SheetCell } from './table.builder';
+import { type SheetCell, sheetCell } from './table.builder';
 
 /** SheetJS recognised the file as password-protected. */
 export class LegacyEncryptedError extends Error {
@@ -141,13 +141,13 @@ function legacyCell(
   format: string,
   date1904: boolean,
 ): SheetCell {
-  if (typeof value !== 'number') return { column, value };
+  if (typeof value !== 'number') return sheetCell(column, value);
   const kind = format ? classifyFormat(format) : 'general';
   if (isTemporal(kind)) {
     const date = excelSerialToDate(value, date1904);
-    if (date) return { column, value: date, kind };
+    if (date) return sheetCell(column, date, kind);
   }
-  return kind === 'general' ? { column, value } : { column, value, kind };
+  return sheetCell(column, value, kind === 'general' ? undefined : kind);
 }
 
 function parseInWorker(

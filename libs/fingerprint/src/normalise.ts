@@ -13,7 +13,42 @@ export function normaliseValue(v: unknown): string {
   if (typeof scalar === 'number') return canonicalNumber(scalar);
   if (typeof scalar === 'boolean') return scalar ? 'true' : 'false';
   if (scalar instanceof Date) return isoDate(scalar);
-  const text = scalar.trim().replace(/\s+/g, ' ').toLowerCase();
+  return normaliseText(scalar);
+}
+
+/**
+ * normaliseValue for text. Most cell text is already trimmed, single-spaced ASCII: one pass over its
+ * characters tells, and only text that needs it goes through the regular expressions.
+ */
+export function normaliseText(raw: string): string {
+  const n = raw.length;
+  if (n === 0) return raw;
+  let upper = false;
+  let plain = true;
+  let previousSpace = true;
+  for (let i = 0; i < n; i++) {
+    const c = raw.charCodeAt(i);
+    if (c >= 65 && c <= 90) upper = true;
+    else if (c === 32) {
+      if (previousSpace) {
+        plain = false;
+        break;
+      }
+      previousSpace = true;
+      continue;
+    } else if (c < 32 || c >= 127) {
+      plain = false;
+      break;
+    }
+    previousSpace = false;
+  }
+  if (plain && !previousSpace) {
+    const text = upper ? raw.toLowerCase() : raw;
+    const first = text.charCodeAt(0);
+    const numeric = (first >= 48 && first <= 57) || first === 43 || first === 45;
+    return numeric && PLAIN_NUMBER.test(text) ? canonicalNumericText(text) : text;
+  }
+  const text = raw.trim().replace(/\s+/g, ' ').toLowerCase();
   return PLAIN_NUMBER.test(text) ? canonicalNumericText(text) : text;
 }
 

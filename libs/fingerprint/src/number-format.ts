@@ -102,8 +102,20 @@ const EPOCH_1904 = Date.UTC(1904, 0, 1);
  */
 export function excelSerialToDate(serial: number, date1904: boolean): Date | null {
   if (!Number.isFinite(serial) || serial < 0 || serial > 2_958_465) return null;
+  // A date column repeats a few hundred days over many rows: the same (never mutated) Date serves.
+  const slot = (serial * 7 + (date1904 ? 1 : 0)) & (DATE_SLOTS - 1);
+  if (dateSerials[slot] === serial && dateSystems[slot] === (date1904 ? 1 : 0)) return dates[slot] as Date;
   let days = serial;
   // Serial 0 is Excel's "January 0, 1900": the day before 1 January.
   if (!date1904 && serial < 61) days = serial + 1;
-  return new Date((date1904 ? EPOCH_1904 : EPOCH_1900) + Math.round(days * 86_400) * 1000);
+  const date = new Date((date1904 ? EPOCH_1904 : EPOCH_1900) + Math.round(days * 86_400) * 1000);
+  dateSerials[slot] = serial;
+  dateSystems[slot] = date1904 ? 1 : 0;
+  dates[slot] = date;
+  return date;
 }
+
+const DATE_SLOTS = 4096;
+const dateSerials = new Float64Array(DATE_SLOTS).fill(-1);
+const dateSystems = new Uint8Array(DATE_SLOTS);
+const dates: Array<Date | undefined> = new Array<Date | undefined>(DATE_SLOTS);

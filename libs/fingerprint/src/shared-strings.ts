@@ -2,7 +2,19 @@ import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { hash32 } from '@shadowscan/domain';
+import { normaliseText } from './normalise';
+
 const CHUNK_BYTES = 4 * 1024 * 1024;
+const RECENT_SLOTS = 8192;
+
+export interface SharedString {
+  index: number;
+  text: string;
+  /** normaliseValue(text), and its hash32. */
+  norm: string;
+  hash: number;
+}
 /** Spilled chunks kept in memory: sheets use shared strings roughly in the order they were stored. */
 const CACHED_CHUNKS = 4;
 
@@ -27,8 +39,13 @@ export class SharedStrings {
   private offsetOf = new Uint32Array(1024);
   private lengthOf = new Uint32Array(1024);
   private count = 0;
-  /** Recently read strings: the same few values (a status, a city) are read over and over. */
-  private readonly recent = new Map<number, string>();
+  /**
+   * Recently read strings with their normal form, direct-mapped by index: the same few values (a
+   * status, a city) are read over and over, and are decoded and normalised once.
+   */
+  private readonly recent: Array<SharedString | undefined> = new Array<SharedString | undefined>(
+    RECENT_SLOTS,
+  );
   private fd: number | null = null;
   private fileBytes = 0;
   private readonly fileOffsetOf = new Map<number, { offset: number; length: number }>();
@@ -55,16 +72,36 @@ export class SharedStrings {
     this.count++;
   }
 
+  /** Adds a string given as its UTF-8 bytes `bytes[start, end)`, without decoding it. */
+  pushBytes(bytes: Buffer, start: number, end: number): void {
+    const length = end - start;
+    if (this.used + length > this.current.length) this.newChunk(length);
+    bytes.copy(this.current, this.used, start, end);
+    if (this.count === this.chunkOf.length) this.grow();
+    this.chunkOf[this.count] = this.chunks.length - 1;
+    this.offsetOf[this.count] = this.used;
+    this.lengthOf[this.count] = length;
+    this.used += length;
+    this.count++;
+  }
+
   get(index: number): string | undefined {
+    return this.entry(index)?.text;
+  }
+
+  /** The string at `index` with normaliseValue(text) and its hash32, or undefined past the end. */
+  entry(index: number): SharedString | undefined {
     if (!(index >= 0 && index < this.count)) return undefined;
-    const hit = this.recent.get(index);
-    if (hit !== undefined) return hit;
+    const slot = index & (RECENT_SLOTS - 1);
+    const hit = this.recent[slot];
+    if (hit !== undefined && hit.index === index) return hit;
     const start = this.offsetOf[index];
     const chunk = this.chunk(this.chunkOf[index]);
     const text = chunk.toString('utf8', start, start + this.lengthOf[index]);
-    if (this.recent.size >= 4096) this.recent.clear();
-    this.recent.set(index, text);
-    return text;
+    const norm = normaliseText(text);
+    const entry: SharedString = { index, text, norm, hash: hash32(norm) };
+    this.recent[slot] = entry;
+    return entry;
   }
 
   /** Closes the spill file, if any. */

@@ -25,7 +25,13 @@ export interface RowEvent {
   hidden?: boolean;
 }
 
-export type SheetEvent = SheetStartEvent | RowEvent;
+/** Consecutive rows of the current sheet, handed over together so that they cross the generators once. */
+export interface RowsEvent {
+  kind: 'rows';
+  rows: RowEvent[];
+}
+
+export type SheetEvent = SheetStartEvent | RowEvent | RowsEvent;
 
 export interface SourceJob {
   absPath: string;

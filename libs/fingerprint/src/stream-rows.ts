@@ -84,16 +84,24 @@ export async function* streamTableRows(
         sheetSeen = inSheet;
         continue;
       }
-      if (!inSheet || event.rowNumber < firstDataRow) continue;
-      if (event.rowNumber > lastRow) break;
-      let values: unknown[] | null = null;
-      for (const cell of event.cells) {
-        if (cell.column < firstColumn || cell.column > lastColumn) continue;
-        if (isBlank(cell.value)) continue;
-        values ??= new Array<unknown>(width).fill(null);
-        values[cell.column - firstColumn] = cell.value;
+      if (!inSheet) continue;
+      let past = false;
+      for (const row of event.kind === 'rows' ? event.rows : [event]) {
+        if (row.rowNumber < firstDataRow) continue;
+        if (row.rowNumber > lastRow) {
+          past = true;
+          break;
+        }
+        let values: unknown[] | null = null;
+        for (const cell of row.cells) {
+          if (cell.column < firstColumn || cell.column > lastColumn) continue;
+          if (isBlank(cell.value)) continue;
+          values ??= new Array<unknown>(width).fill(null);
+          values[cell.column - firstColumn] = cell.value;
+        }
+        if (values) yield { row: row.rowNumber, values };
       }
-      if (values) yield { row: event.rowNumber, values };
+      if (past) break;
     }
   } finally {
     watch.dispose();

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ColumnProfile, TableFingerprint } from '@shadowscan/domain';
+import { type ColumnProfile, hash32, type TableFingerprint } from '@shadowscan/domain';
 import { ColumnAccumulator, ContentDigest, type ProfiledCell } from './column.profile';
 import { DEFAULT_LIMITS } from './limits';
 import type { NumberKind } from './number-format';
@@ -11,6 +11,23 @@ export interface SheetCell {
   value: CellScalar;
   /** What the cell's number format says about a number (currency, percent, date...), when it has one. */
   kind?: NumberKind;
+  /** normaliseValue(value) and its hash32 when the reader knows them already (a repeated shared string). */
+  norm?: string;
+  hash?: number;
+}
+
+/**
+ * Every reader makes its cells here, so that they all have one shape (one hidden class for the JIT)
+ * and the table finder can complete them in place instead of copying them.
+ */
+export function sheetCell(
+  column: number,
+  value: CellScalar,
+  kind?: NumberKind,
+  norm?: string,
+  hash?: number,
+): SheetCell {
+  return { column, value, kind, norm, hash };
 }
 
 /** Receives the rows of one sheet in order; `rowNumber` is 1-based and increasing. */
@@ -31,6 +48,7 @@ export const MAX_COLUMNS = 16_384;
 
 interface NormalisedCell extends ProfiledCell {
   column: number;
+  kind?: NumberKind;
 }
 
 interface BufferedRow {
@@ -137,15 +155,17 @@ class OpenTable {
 
   addData(row: BufferedRow): void {
     let inTable = false;
-    const norms: string[] = new Array<string>(this.lastColumn - this.firstColumn + 1).fill('');
-    for (const cell of row.cells) {
+    const { cells } = row;
+    for (let i = 0; i < cells.length; i++) {
+      const cell = cells[i];
       if (cell.column < this.firstColumn || cell.column > this.lastColumn) continue;
-      this.accumulators[cell.column - this.firstColumn].add(cell);
-      norms[cell.column - this.firstColumn] = cell.norm;
+      const offset = cell.column - this.firstColumn;
+      this.accumulators[offset].add(cell);
+      this.digest.addCell(offset, cell.hash);
       inTable = true;
     }
     if (!inTable) return;
-    this.digest.addRow(norms);
+    this.digest.endRow();
     this.rowCount++;
     if (row.hidden) this.hiddenRows++;
     this.lastDataRow = row.rowNumber;
@@ -237,16 +257,28 @@ export class SheetTables implements SheetSink {
 
   addRow(rowNumber: number, cells: readonly SheetCell[], hidden = false): void {
     const row: BufferedRow = { rowNumber, cells: [], hidden };
-    for (const cell of cells) {
+    let sorted = true;
+    let previousColumn = 0;
+    for (let i = 0; i < cells.length; i++) {
+      const cell = cells[i];
       if (cell.column > MAX_COLUMNS) continue;
-      const norm = normaliseValue(cell.value);
+      let norm = cell.norm;
+      let hash = cell.hash;
+      if (norm === undefined || hash === undefined) {
+        norm = normaliseValue(cell.value);
+        hash = hash32(norm);
+      }
       if (norm === '') continue;
-      const c: NormalisedCell = { column: cell.column, value: cell.value, norm };
-      if (cell.kind) c.kind = cell.kind;
+      // Completed in place: the reader's cell is this row's from now on.
+      const c = cell as NormalisedCell;
+      c.norm = norm;
+      c.hash = hash;
+      if (cell.column <= previousColumn) sorted = false;
+      previousColumn = cell.column;
       row.cells.push(c);
     }
     if (row.cells.length === 0) return;
-    row.cells.sort((a, b) => a.column - b.column);
+    if (!sorted) row.cells.sort((a, b) => a.column - b.column);
     const gap = rowNumber > this.previousRow + 1;
     this.previousRow = rowNumber;
 

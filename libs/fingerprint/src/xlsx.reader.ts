@@ -118,7 +118,9 @@ export async function* readXlsxRows(
       const extras = emptyExtras();
       yield { kind: 'sheet', name, hidden: sheet.state === 'hidden' || sheet.state === 'veryHidden' };
       try {
-        yield* readSheetRows(readEntry(path, entry, budget, signal), book, extras);
+        for await (const rows of readSheetRows(readEntry(path, entry, budget, signal), book, extras)) {
+          yield { kind: 'rows', rows };
+        }
       } finally {
         meta.formulas += extras.formulas;
         risks.formulas += extras.formulas;

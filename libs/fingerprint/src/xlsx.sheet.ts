@@ -1,12 +1,11 @@
-import { TextDecoder } from 'node:util';
 import { excelSerialToDate, isTemporal, type NumberKind } from './number-format';
-import { SharedStrings } from './shared-strings';
+import { type SharedString, SharedStrings } from './shared-strings';
 import type { RowEvent } from './sheet.source';
-import type { SheetCell } from './table.builder';
-import { attr, columnOfRef, elements, rootPrefix, xmlText } from './xml.text';
+import { type SheetCell, sheetCell } from './table.builder';
+import { elements, rootPrefix, xmlText } from './xml.text';
 
 export interface WorkbookContext {
-  sharedStrings: { get(index: number): string | undefined };
+  sharedStrings: { entry(index: number): SharedString | undefined };
   /** Number format kind of each cell style (`s` attribute). */
   styleKinds: readonly NumberKind[];
   date1904: boolean;
@@ -30,106 +29,148 @@ export function emptyExtras(): SheetExtras {
 const MAX_TAIL_CHARS = 8 * 1024 * 1024;
 
 /**
- * A streaming reader of one worksheet part (`<sheetData><row><c>…`), written for speed: plain string
- * scanning, no DOM and no SAX events, one pass. Rows come out as soon as their closing tag has arrived,
- * so memory holds one chunk and one partial row. Reads cell types (shared, inline and formula strings,
- * booleans, errors, ISO dates) and turns numbers in date formats into Dates.
+ * A streaming reader of one worksheet part (`<sheetData><row><c>…`), written for speed: it scans the
+ * inflated bytes themselves (markup is ASCII; only values that become text are decoded), no DOM and no
+ * SAX events, one pass. Rows come out as soon as their closing tag has arrived, so memory holds one
+ * chunk and one partial row. Reads cell types (shared, inline and formula strings, booleans, errors,
+ * ISO dates) and turns numbers in date formats into Dates.
  */
 export async function* readSheetRows(
   chunks: AsyncIterable<Buffer>,
   book: WorkbookContext,
   extras: SheetExtras,
-): AsyncGenerator<RowEvent> {
-  const decoder = new TextDecoder('utf-8');
-  let buf = '';
+): AsyncGenerator<RowEvent[]> {
+  let buf: Buffer = EMPTY;
   let phase = 'head' as 'head' | 'data' | 'tail';
   let tags: Tags | null = null;
-  let tail = '';
+  let bytes: ByteTags | null = null;
+  const tail: Buffer[] = [];
+  let tailBytes = 0;
   let previousRow = 0;
-  const rows: RowEvent[] = [];
+  let rows: RowEvent[] = [];
 
   const scanData = (): void => {
     const t = tags as Tags;
+    const bt = bytes as ByteTags;
     let pos = 0;
     // Searched once per chunk: searching per row would rescan the rest of the chunk every time.
-    const dataEnd = buf.indexOf(t.sheetDataClose);
+    const dataEnd = buf.indexOf(bt.sheetDataClose);
     for (;;) {
-      const rowStart = findTag(buf, t.row, pos);
+      // Rows follow each other: look at `pos` first, search only when something else is there.
+      let rowStart = startsRowAt(buf, pos, bt.row) ? pos : buf.indexOf(bt.row, pos);
+      while (rowStart >= 0 && !endsName(buf[rowStart + bt.row.length])) {
+        rowStart = buf[rowStart + bt.row.length] === undefined ? -1 : buf.indexOf(bt.row, rowStart + 1);
+      }
       if (dataEnd >= 0 && (rowStart < 0 || dataEnd < rowStart)) {
         phase = 'tail';
-        tail = buf.slice(dataEnd);
-        buf = '';
+        addTail(buf.subarray(dataEnd));
+        buf = EMPTY;
         return;
       }
       if (rowStart < 0) {
         // Keep enough to recognise a tag cut in two by the chunk boundary.
-        buf = buf.slice(Math.max(pos, buf.length - t.sheetDataClose.length));
+        buf = buf.subarray(Math.max(pos, buf.length - bt.sheetDataClose.length));
         return;
       }
-      const openEnd = buf.indexOf('>', rowStart);
-      if (openEnd < 0) break;
-      let contentEnd = openEnd;
+      let openEnd = rowStart + bt.row.length;
+      while (openEnd < buf.length && buf[openEnd] !== 62) openEnd++;
+      if (openEnd >= buf.length) break;
+      let cells: SheetCell[] = [];
       let next: number;
-      if (buf.charCodeAt(openEnd - 1) === 47) next = openEnd + 1;
+      if (buf[openEnd - 1] === 47) next = openEnd + 1;
       else {
-        contentEnd = buf.indexOf(t.rowClose, openEnd);
-        if (contentEnd < 0) break;
-        next = contentEnd + t.rowClose.length;
+        // The cells up to </row>; a row that goes on in the next chunk is read again with it.
+        const { formulas, errorCells } = extras;
+        cells = readCells(buf, openEnd + 1, buf.length, t, bt.prefixLength, book, extras);
+        if (rowEndAt < 0) {
+          extras.formulas = formulas;
+          extras.errorCells = errorCells;
+          break;
+        }
+        next = rowEndAt;
       }
-      const r = Number(attr(buf, rowStart, openEnd, 'r'));
-      const rowNumber = Number.isInteger(r) && r > previousRow ? r : previousRow + 1;
+      const head = readRowTag(buf, rowStart + bt.row.length, openEnd);
+      const rowNumber = head.r > previousRow ? head.r : previousRow + 1;
       previousRow = rowNumber;
-      const hidden = attr(buf, rowStart, openEnd, 'hidden');
-      const cells = contentEnd > openEnd ? readCells(buf, openEnd + 1, contentEnd, t, book, extras) : [];
       const row: RowEvent = { kind: 'row', rowNumber, cells };
-      if (hidden === '1' || hidden === 'true') row.hidden = true;
+      if (head.hidden) row.hidden = true;
       rows.push(row);
       pos = next;
     }
-    buf = buf.slice(pos);
+    buf = buf.subarray(pos);
+  };
+
+  const addTail = (part: Buffer): void => {
+    if (tailBytes >= MAX_TAIL_CHARS) return;
+    tail.push(part);
+    tailBytes += part.length;
   };
 
   const scanHead = (): void => {
     if (!tags) {
-      const rootEnd = buf.indexOf('>', buf.search(/<[^?!]/));
+      const head = buf.toString('utf8', 0, Math.min(buf.length, 64 * 1024));
+      const rootEnd = head.indexOf('>', head.search(/<[^?!]/));
       if (rootEnd < 0) return;
-      tags = makeTags(rootPrefix(buf.slice(0, rootEnd + 1)));
+      const prefix = rootPrefix(head.slice(0, rootEnd + 1));
+      tags = makeTags(prefix);
+      bytes = {
+        row: Buffer.from(tags.row, 'latin1'),
+        rowClose: Buffer.from(tags.rowClose, 'latin1'),
+        sheetDataOpen: Buffer.from(tags.sheetDataOpen, 'latin1'),
+        sheetDataClose: Buffer.from(tags.sheetDataClose, 'latin1'),
+        prefixLength: Buffer.byteLength(prefix),
+      };
     }
-    const start = buf.indexOf(tags.sheetDataOpen);
+    const bt = bytes as ByteTags;
+    const start = buf.indexOf(bt.sheetDataOpen);
     if (start < 0) return;
-    readHead(buf.slice(0, start), extras);
-    const open = buf.indexOf('>', start);
+    const open = buf.indexOf(62, start);
     if (open < 0) return;
-    if (buf.charCodeAt(open - 1) === 47) {
+    readHead(buf.toString('utf8', 0, start), extras);
+    if (buf[open - 1] === 47) {
       // <sheetData/>: no cells at all.
       phase = 'tail';
-      tail = buf.slice(open + 1);
-      buf = '';
+      addTail(buf.subarray(open + 1));
+      buf = EMPTY;
       return;
     }
     phase = 'data';
-    buf = buf.slice(open + 1);
+    buf = buf.subarray(open + 1);
   };
 
-  const feed = (text: string): void => {
+  const feed = (chunk: Buffer): void => {
     if (phase === 'tail') {
-      if (tail.length < MAX_TAIL_CHARS) tail += text;
+      addTail(chunk);
       return;
     }
-    buf = buf ? buf + text : text;
+    buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
     if (phase === 'head') scanHead();
     if ((phase as string) === 'data') scanData();
   };
 
+  // Rows go out a chunk's worth at a time: one hop through the generators per chunk, not per row.
   for await (const chunk of chunks) {
-    feed(decoder.decode(chunk, { stream: true }));
-    if (rows.length) yield* rows.splice(0, rows.length);
+    feed(chunk);
+    if (rows.length) {
+      yield rows;
+      rows = [];
+    }
   }
-  feed(decoder.decode());
-  if (rows.length) yield* rows.splice(0, rows.length);
+  if (rows.length) yield rows;
   if (!tags) throw new Error('worksheet part is not XML');
   if (phase !== 'tail') throw new Error('worksheet part ends inside its cell data');
-  readTail(tail, extras);
+  readTail(Buffer.concat(tail).toString('utf8'), extras);
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** The tags the byte scanner looks for, as bytes. */
+interface ByteTags {
+  row: Buffer;
+  rowClose: Buffer;
+  sheetDataOpen: Buffer;
+  sheetDataClose: Buffer;
+  prefixLength: number;
 }
 
 interface Tags {
@@ -179,88 +220,281 @@ function findTag(text: string, tag: string, from: number, before = text.length):
   }
 }
 
+const enum CellType {
+  Number,
+  Shared,
+  Formula,
+  Inline,
+  Boolean,
+  Error,
+  IsoDate,
+  Other,
+}
+
+const rowHead = { r: 0, hidden: false };
+
+/** The `r` and `hidden` attributes of a row's start tag `b[from, to)` (after the element name). */
+function readRowTag(b: Buffer, from: number, to: number): { r: number; hidden: boolean } {
+  rowHead.r = 0;
+  rowHead.hidden = false;
+  let i = from;
+  while (i < to) {
+    let c = b[i];
+    if (c === 32 || c === 9 || c === 10 || c === 13 || c === 47) {
+      i++;
+      continue;
+    }
+    const nameStart = i;
+    while (i < to && (c = b[i]) !== 61 && c !== 32 && c !== 9 && c !== 10 && c !== 13) i++;
+    const nameLength = i - nameStart;
+    while (i < to && (c = b[i]) !== 34 && c !== 39) i++;
+    const valueStart = i + 1;
+    i = valueStart;
+    while (i < to && b[i] !== c) i++;
+    const valueEnd = i;
+    i++;
+    if (nameLength === 1 && b[nameStart] === 114 /* r */) rowHead.r = readUint(b, valueStart, valueEnd);
+    else if (nameLength === 6 && b.toString('latin1', nameStart, nameStart + 6) === 'hidden') {
+      rowHead.hidden = b[valueStart] === 49 /* 1 */ || b[valueStart] === 116; /* t(rue) */
+    }
+  }
+  return rowHead;
+}
+
+/** A non-negative decimal integer written in `b[from, to)`; -1 when it is not one. */
+function readUint(b: Buffer, from: number, to: number): number {
+  if (to <= from || to - from > 15) return -1;
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = b[i] - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/** Excel writes numbers as plain decimal text; integers are read digit by digit, others by Number(). */
+function readNumber(b: Buffer, from: number, to: number): number {
+  let i = from;
+  const negative = b[i] === 45;
+  if (negative) i++;
+  const n = readUint(b, i, to);
+  if (n >= 0 && i < to) return negative ? -n : n;
+  return Number(b.toString('latin1', from, to));
+}
+
+function cellTypeOf(b: Buffer, from: number, to: number): CellType {
+  const length = to - from;
+  if (length === 1) {
+    switch (b[from]) {
+      case 115 /* s */:
+        return CellType.Shared;
+      case 110 /* n */:
+        return CellType.Number;
+      case 98 /* b */:
+        return CellType.Boolean;
+      case 101 /* e */:
+        return CellType.Error;
+      case 100 /* d */:
+        return CellType.IsoDate;
+    }
+  }
+  const text = b.toString('latin1', from, to);
+  if (text === 'str') return CellType.Formula;
+  if (text === 'inlineStr') return CellType.Inline;
+  return CellType.Other;
+}
+
+/** Whether `b` holds `tag` at `at`. */
+function startsRowAt(b: Buffer, at: number, tag: Buffer): boolean {
+  if (at + tag.length > b.length) return false;
+  for (let k = 0; k < tag.length; k++) if (b[at + k] !== tag[k]) return false;
+  return true;
+}
+
+/** Where the row that readCells last read ends (just past `</row>`), or -1 when it was cut off. */
+let rowEndAt = -1;
+
+/** Whether the byte ends an element name: whitespace, `>` or `/`. */
+function endsName(c: number | undefined): boolean {
+  return c === 62 || c === 32 || c === 47 || c === 9 || c === 10 || c === 13;
+}
+
+/**
+ * The cells of one row, from `from` (just after the row's start tag) to its end tag, which sets
+ * rowEndAt; `to` is the end of the bytes at hand, and a row cut off by it sets rowEndAt to -1. One
+ * forward pass over the bytes: the distances are a few bytes, where a call to indexOf costs more than
+ * the loop. The start tag's attributes are read in place; a value is decoded only when it must become
+ * a string.
+ */
 function readCells(
-  buf: string,
+  b: Buffer,
   from: number,
   to: number,
   t: Tags,
+  p: number,
   book: WorkbookContext,
   extras: SheetExtras,
 ): SheetCell[] {
   const cells: SheetCell[] = [];
+  rowEndAt = -1;
   let previousColumn = 0;
-  let pos = from;
-  for (;;) {
-    const start = findTag(buf, t.cell, pos, to);
-    if (start < 0) break;
-    const openEnd = buf.indexOf('>', start);
-    if (openEnd < 0 || openEnd > to) break;
-    // One slice of the start tag serves the three attribute look-ups.
-    const tag = buf.slice(start, openEnd);
-    const ref = attr(tag, 0, tag.length, 'r');
-    const column = ref ? columnOfRef(ref) : previousColumn + 1;
-    previousColumn = column;
-    if (buf.charCodeAt(openEnd - 1) === 47) {
-      pos = openEnd + 1;
+  let i = from;
+  while (i < to) {
+    // The next start tag of a cell, or the row's end tag.
+    while (i < to && b[i] !== 60) i++;
+    if (i >= to) break;
+    if (b[i + 1] === 47) {
+      while (i < to && b[i] !== 62) i++;
+      if (i < to) rowEndAt = i + 1;
+      return cells;
+    }
+    if (b[i + 1 + p] !== 99 /* c */ || !endsName(b[i + 2 + p])) {
+      i++;
       continue;
     }
-    const end = buf.indexOf(t.cellClose, openEnd);
-    if (end < 0 || end > to) break;
-    pos = end + t.cellClose.length;
-    const type = attr(tag, 0, tag.length, 't');
-    // Searches stay inside the cell: an absent tag must not send indexOf to the end of the chunk.
-    const inner = buf.slice(openEnd + 1, end);
-    if (findTag(inner, t.formula, 0) >= 0) extras.formulas++;
-    let raw: string | null = null;
-    const v = findTag(inner, t.value, 0);
-    if (v >= 0) {
-      const vOpen = inner.indexOf('>', v);
-      if (inner.charCodeAt(vOpen - 1) !== 47) {
-        const vClose = inner.indexOf(t.valueClose, vOpen);
-        if (vClose > 0) raw = inner.slice(vOpen + 1, vClose);
+    i += 2 + p;
+    // Attributes, up to the end of the start tag.
+    let column = 0;
+    let style = -1;
+    let type = CellType.Number;
+    let selfClosing = false;
+    while (i < to) {
+      let c = b[i];
+      if (c === 32 || c === 9 || c === 10 || c === 13) {
+        i++;
+        continue;
       }
+      if (c === 62) {
+        i++;
+        break;
+      }
+      if (c === 47) {
+        selfClosing = true;
+        i += 2;
+        break;
+      }
+      const nameStart = i;
+      while (i < to && (c = b[i]) !== 61 && c !== 32 && c !== 9 && c !== 10 && c !== 13) i++;
+      const nameLength = i - nameStart;
+      while (i < to && (c = b[i]) !== 34 && c !== 39) i++;
+      const valueStart = i + 1;
+      i = valueStart;
+      while (i < to && b[i] !== c) i++;
+      const valueEnd = i;
+      i++;
+      if (nameLength !== 1) continue;
+      switch (b[nameStart]) {
+        case 114 /* r */:
+          for (let k = valueStart; k < valueEnd; k++) {
+            const letter = b[k];
+            if (letter >= 65 && letter <= 90) column = column * 26 + letter - 64;
+            else if (letter >= 97 && letter <= 122) column = column * 26 + letter - 96;
+            else break;
+          }
+          break;
+        case 115 /* s */:
+          style = readUint(b, valueStart, valueEnd);
+          break;
+        case 116 /* t */:
+          type = cellTypeOf(b, valueStart, valueEnd);
+          break;
+      }
+    }
+    if (column === 0) column = previousColumn + 1;
+    previousColumn = column;
+    if (selfClosing) continue;
+    // The children, up to the cell's end tag: <f> (formula), <v> (value), <is> (inline string).
+    let valueStart = -1;
+    let valueEnd = -1;
+    let inlineStart = -1;
+    let inlineEnd = -1;
+    while (i < to) {
+      while (i < to && b[i] !== 60) i++;
+      if (i >= to) break;
+      if (b[i + 1] === 47) {
+        // An end tag: the cell's own (children's end tags are consumed with them).
+        while (i < to && b[i] !== 62) i++;
+        i++;
+        break;
+      }
+      const name = b[i + 1 + p];
+      const after = b[i + 2 + p];
+      // To the end of the child's start tag.
+      let open = i + 2 + p;
+      while (open < to && b[open] !== 62) open++;
+      const empty = b[open - 1] === 47;
+      if (name === 118 /* v */ && endsName(after)) {
+        i = open + 1;
+        if (empty) continue;
+        valueStart = i;
+        while (i < to && b[i] !== 60) i++;
+        valueEnd = i;
+        // Past </v>.
+        while (i < to && b[i] !== 62) i++;
+        i++;
+        continue;
+      }
+      if (name === 102 /* f */ && endsName(after)) extras.formulas++;
+      if (empty) {
+        i = open + 1;
+        continue;
+      }
+      // Any other child (formula text, inline string, extensions): skip past its end tag.
+      let nameEnd = i + 1;
+      while (nameEnd < open && !endsName(b[nameEnd])) nameEnd++;
+      const close = b.indexOf(`</${b.toString('latin1', i + 1, nameEnd)}>`, open, 'latin1');
+      const end = close < 0 || close >= to ? to : b.indexOf(62, close) + 1;
+      if (name === 105 /* i */ && b[i + 2 + p] === 115 /* s */ && endsName(b[i + 3 + p])) {
+        inlineStart = i;
+        inlineEnd = end;
+      }
+      i = end;
     }
     let cell: SheetCell | null = null;
     switch (type) {
-      case undefined:
-      case 'n': {
-        if (raw === null || raw === '') break;
-        const n = Number(raw);
+      case CellType.Number: {
+        if (valueStart < 0 || valueEnd <= valueStart) break;
+        const n = readNumber(b, valueStart, valueEnd);
         if (!Number.isFinite(n)) break;
-        const s = attr(tag, 0, tag.length, 's');
-        const kind = s ? book.styleKinds[Number(s)] : undefined;
+        const kind = style >= 0 ? book.styleKinds[style] : undefined;
         if (isTemporal(kind)) {
           const date = excelSerialToDate(n, book.date1904);
-          cell = date ? { column, value: date, kind } : { column, value: n };
-        } else cell = kind && kind !== 'general' ? { column, value: n, kind } : { column, value: n };
+          cell = date ? sheetCell(column, date, kind) : sheetCell(column, n);
+        } else cell = sheetCell(column, n, kind && kind !== 'general' ? kind : undefined);
         break;
       }
-      case 's': {
-        const text = raw === null ? undefined : book.sharedStrings.get(Number(raw));
-        if (text) cell = { column, value: text };
+      case CellType.Shared: {
+        const index = valueStart < 0 ? -1 : readUint(b, valueStart, valueEnd);
+        const shared = index < 0 ? undefined : book.sharedStrings.entry(index);
+        if (shared && shared.text) cell = sheetCell(column, shared.text, undefined, shared.norm, shared.hash);
         break;
       }
-      case 'str':
-        if (raw) cell = { column, value: xmlText(raw) };
+      case CellType.Formula:
+      case CellType.Other:
+        if (valueEnd > valueStart)
+          cell = sheetCell(column, xmlText(b.toString('utf8', valueStart, valueEnd)));
         break;
-      case 'inlineStr': {
-        const text = richText(inner, t);
-        if (text) cell = { column, value: text };
+      case CellType.Inline: {
+        const text = inlineStart < 0 ? '' : richText(b.toString('utf8', inlineStart, inlineEnd), t);
+        if (text) cell = sheetCell(column, text);
         break;
       }
-      case 'b':
-        if (raw !== null) cell = { column, value: raw.trim() === '1' || raw.trim() === 'true' };
+      case CellType.Boolean:
+        if (valueStart >= 0) {
+          const raw = b.toString('latin1', valueStart, valueEnd).trim();
+          cell = sheetCell(column, raw === '1' || raw === 'true');
+        }
         break;
-      case 'e':
+      case CellType.Error:
         extras.errorCells++;
         break;
-      case 'd': {
+      case CellType.IsoDate: {
+        const raw = valueEnd > valueStart ? b.toString('latin1', valueStart, valueEnd) : '';
         const date = raw ? new Date(raw.endsWith('Z') || /[+-]\d\d:\d\d$/.test(raw) ? raw : `${raw}Z`) : null;
-        if (date && !Number.isNaN(date.getTime())) cell = { column, value: date };
+        if (date && !Number.isNaN(date.getTime())) cell = sheetCell(column, date);
         break;
       }
-      default:
-        if (raw) cell = { column, value: xmlText(raw) };
     }
     if (cell) cells.push(cell);
   }
@@ -306,55 +540,96 @@ function readTail(tail: string, extras: SheetExtras): void {
   extras.protected = elements(tail, 'sheetProtection').some((p) => p.sheet === '1' || p.sheet === 'true');
 }
 
-/** Parses a whole shared strings part, streamed: one string per `<si>`, phonetic runs left out. */
+/**
+ * Parses a whole shared strings part, streamed: one string per `<si>`, phonetic runs left out. A plain
+ * item (`<si><t>text</t></si>` with no entity or escape) is copied as bytes without being decoded;
+ * rich text and escapes go through the text path.
+ */
 export async function readSharedStrings(
   chunks: AsyncIterable<Buffer>,
   maxStrings: number,
   strings = new SharedStrings(),
 ): Promise<SharedStrings> {
-  const decoder = new TextDecoder('utf-8');
-  let buf = '';
+  let buf: Buffer = EMPTY;
   let tags: Tags | null = null;
-  let siOpen = '';
-  let siClose = '';
+  let siOpen = EMPTY;
+  let siClose = EMPTY;
+  let p = 0;
   const scan = () => {
     if (!tags) {
-      const rootEnd = buf.indexOf('>', buf.search(/<[^?!]/));
+      const head = buf.toString('utf8', 0, Math.min(buf.length, 64 * 1024));
+      const rootEnd = head.indexOf('>', head.search(/<[^?!]/));
       if (rootEnd < 0) return;
-      const p = rootPrefix(buf.slice(0, rootEnd + 1));
-      tags = makeTags(p);
-      siOpen = `<${p}si`;
-      siClose = `</${p}si>`;
+      const prefix = rootPrefix(head.slice(0, rootEnd + 1));
+      tags = makeTags(prefix);
+      siOpen = Buffer.from(`<${prefix}si`, 'latin1');
+      siClose = Buffer.from(`</${prefix}si>`, 'latin1');
+      p = Buffer.byteLength(prefix);
     }
     let pos = 0;
     for (;;) {
-      const start = findTag(buf, siOpen, pos);
-      if (start < 0) {
-        buf = buf.slice(Math.max(pos, buf.length - siOpen.length));
+      let start = buf.indexOf(siOpen, pos);
+      while (
+        start >= 0 &&
+        buf[start + siOpen.length] !== undefined &&
+        !endsName(buf[start + siOpen.length])
+      ) {
+        start = buf.indexOf(siOpen, start + 1);
+      }
+      if (start < 0 || buf[start + siOpen.length] === undefined) {
+        buf = buf.subarray(start < 0 ? Math.max(pos, buf.length - siOpen.length) : start);
         return;
       }
-      const open = buf.indexOf('>', start);
+      const open = buf.indexOf(62, start);
       if (open < 0) break;
       let end: number;
-      if (buf.charCodeAt(open - 1) === 47) {
+      if (buf[open - 1] === 47) {
         strings.push('');
         end = open + 1;
       } else {
         const close = buf.indexOf(siClose, open);
         if (close < 0) break;
-        strings.push(richText(buf.slice(open + 1, close), tags));
+        if (!pushPlainItem(buf, open + 1, close, p, strings)) {
+          strings.push(richText(buf.toString('utf8', open + 1, close), tags));
+        }
         end = close + siClose.length;
       }
       if (strings.length > maxStrings) throw new Error(`more than ${maxStrings} shared strings`);
       pos = end;
     }
-    buf = buf.slice(pos);
+    buf = buf.subarray(pos);
   };
   for await (const chunk of chunks) {
-    buf += decoder.decode(chunk, { stream: true });
+    buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
     scan();
   }
-  buf += decoder.decode();
   scan();
   return strings;
+}
+
+/**
+ * Stores `<t>text</t>` (or `<t xml:space="preserve">`) as it is when that is the whole item and the
+ * text holds no `&` or `_x` escape; false when the item needs the text path.
+ */
+function pushPlainItem(b: Buffer, from: number, to: number, p: number, strings: SharedStrings): boolean {
+  if (b[from] !== 60 || b[from + 1 + p] !== 116 /* t */ || !endsName(b[from + 2 + p])) return false;
+  const open = b.indexOf(62, from);
+  if (open < 0 || open >= to) return false;
+  if (b[open - 1] === 47) {
+    strings.push('');
+    return open + 1 === to;
+  }
+  let i = open + 1;
+  while (i < to) {
+    const c = b[i];
+    if (c === 60 || c === 38) break;
+    if (c === 95 /* _ */ && b[i + 1] === 120 /* x */) return false;
+    i++;
+  }
+  if (b[i] !== 60) return false;
+  // What follows the text must be the </t> that ends the item.
+  const closeLength = 4 + p;
+  if (i + closeLength !== to || b[i + 1] !== 47) return false;
+  strings.pushBytes(b, open + 1, i);
+  return true;
 }
