@@ -5,9 +5,16 @@ import { PGlite } from '@electric-sql/pglite';
 import type { Database } from './schema';
 import * as m001 from './migrations/001-initial';
 import * as m002 from './migrations/002-findings-lifecycle';
+import * as m003 from './migrations/003-catalog-versions';
+import * as m004 from './migrations/004-file-metadata';
 
 /** The migration set, in order. Both engines run exactly these. */
-const MIGRATIONS: Record<string, Migration> = { '001-initial': m001, '002-findings-lifecycle': m002 };
+const MIGRATIONS: Record<string, Migration> = {
+  '001-initial': m001,
+  '002-findings-lifecycle': m002,
+  '003-catalog-versions': m003,
+  '004-file-metadata': m004,
+};
 
 class StaticMigrationProvider implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {

@@ -51,6 +51,14 @@ export interface FilesTable {
   /** Who can reach the file beyond its owner, where the connector knows (`anonymous`, `organization`, …). */
   sharing_scope: string | null;
   last_modified_by: string | null;
+  /** As the source reports it (Google Sheets: application/vnd.google-apps.spreadsheet). */
+  mime_type: string | null;
+  /** The source's own content hash with its algorithm (`quickXorHash:…`, `md5:…`), where given. */
+  content_hash: string | null;
+  /** Where a person opens the file (SharePoint / Drive link). */
+  web_url: string | null;
+  /** The item's eTag (Graph) or version number (Drive): moves with content and metadata edits. */
+  etag: string | null;
 }
 
 export interface ScanFilesTable {
@@ -142,6 +150,29 @@ export interface TableSignaturesTable {
   rows: number;
 }
 
+/** One numbered version of a catalog file: a new row only when the synced content changed. */
+export interface CatalogVersionsTable {
+  /** Absolute path of the catalog file. */
+  catalog: string;
+  /** 1, 2, 3… per catalog. */
+  number: number;
+  /** Content hash; the body is in `catalogs`. */
+  version: string;
+  systems: number;
+  entities: number;
+  fields: number;
+  summary: Json<Record<string, unknown>>;
+  /** What the latest sync that found this content read: file and extract hashes, databases by env name. */
+  origin: Json<Record<string, unknown>>;
+  /** Who ran that sync: `cli`, `job` or `scan`. */
+  synced_by: string;
+  /** Syncs that found this content (1 + those that found nothing new). */
+  syncs: Generated<number>;
+  created_at: Generated<Timestamp>;
+  /** The latest sync that found this content. */
+  synced_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface Database {
   sources: SourcesTable;
   catalogs: CatalogsTable;
@@ -154,4 +185,5 @@ export interface Database {
   official_rows: OfficialRowsTable;
   official_row_index: OfficialRowIndexTable;
   table_signatures: TableSignaturesTable;
+  catalog_versions: CatalogVersionsTable;
 }

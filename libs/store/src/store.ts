@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { ShadowscanError } from '@shadowscan/domain';
 import type {
   DetectedFinding,
@@ -9,7 +9,7 @@ import type {
   FindingStatus,
   ResolvedCatalog,
 } from '@shadowscan/domain';
-import type { Database, ScansTable, SourcesTable } from './schema';
+import type { CatalogVersionsTable, Database, ScansTable, SourcesTable } from './schema';
 
 export type SourceRow = Selectable<SourcesTable>;
 export type ScanRow = Selectable<ScansTable>;
@@ -89,6 +89,26 @@ export interface AuditVerification {
   reason?: string;
 }
 
+/** A file of a source's inventory, as listed by the API. */
+export interface SourceFile {
+  id: string;
+  path: string;
+  name: string;
+  size: number;
+  modifiedAt: string;
+  lastModifiedBy: string | null;
+  /** Content version as the connector tracks it (local sha256, Graph cTag, Drive md5 or Sheet version). */
+  version: string;
+  etag: string | null;
+  mimeType: string | null;
+  /** The source's own content hash (`quickXorHash:…`, `md5:…`). */
+  contentHash: string | null;
+  sha256: string | null;
+  webUrl: string | null;
+  sharingScope: string | null;
+  lastScanId: string;
+}
+
 export interface TableCopyRow {
   source_id: string;
   source_name: string;
@@ -104,7 +124,82 @@ export interface TableCopyRow {
   last_modified_by: string | null;
 }
 
+/** A stored version of a catalog file. */
+export interface CatalogVersion {
+  /** Absolute path of the catalog file. */
+  catalog: string;
+  /** 1, 2, 3… per catalog file. */
+  number: number;
+  /** Content hash (what scans reference). */
+  version: string;
+  systems: number;
+  entities: number;
+  fields: number;
+  summary: Record<string, unknown>;
+  /** What the latest sync that found this content read. */
+  origin: Record<string, unknown>;
+  syncedBy: string;
+  syncs: number;
+  createdAt: string;
+  syncedAt: string;
+}
+
+export interface CatalogSyncRecord extends CatalogVersion {
+  /** A new version was stored. */
+  changed: boolean;
+  /** The catalog's latest version before this sync. */
+  previous?: { number: number; version: string };
+}
+
+function catalogVersionOf(r: Selectable<CatalogVersionsTable>): CatalogVersion {
+  return {
+    catalog: r.catalog,
+    number: r.number,
+    version: r.version,
+    systems: r.systems,
+    entities: r.entities,
+    fields: r.fields,
+    summary: r.summary,
+    origin: r.origin,
+    syncedBy: r.synced_by,
+    syncs: r.syncs,
+    createdAt: iso(r.created_at)!,
+    syncedAt: iso(r.synced_at)!,
+  };
+}
+
 const ACTOR_SCAN = 'scan';
+
+/** Files per multi-row statement when a crawl is recorded (well under PostgreSQL's 65,535 parameters). */
+const CRAWL_BATCH = 500;
+
+/** The `files` columns a crawl sets; a file seen again takes all of them from the new listing. */
+const FILE_COLUMNS = [
+  'path',
+  'name',
+  'size',
+  'modified_at',
+  'version',
+  'sha256',
+  'deleted_at',
+  'last_scan_id',
+  'sharing_scope',
+  'last_modified_by',
+  'mime_type',
+  'content_hash',
+  'web_url',
+  'etag',
+] as const;
+
+/** Metadata a listing may omit for a file it reports (see recordCrawl). */
+const KEPT_FILE_METADATA = [
+  'sha256',
+  'sharing_scope',
+  'last_modified_by',
+  'mime_type',
+  'content_hash',
+  'etag',
+] as const;
 
 function iso(v: unknown): string | null {
   return v === null || v === undefined ? null : new Date(v as string | Date).toISOString();
@@ -112,6 +207,9 @@ function iso(v: unknown): string | null {
 
 /** Every read and write of Shadowscan's state. Same SQL on PostgreSQL and PGlite. */
 export class ShadowscanStore {
+  /** Audit entries recorded in each open transaction, appended when it is about to commit. */
+  private readonly pendingEvents = new WeakMap<Transaction<Database>, PendingEvent[]>();
+
   constructor(readonly db: Kysely<Database>) {}
 
   // ---- sources and catalogs
@@ -143,6 +241,40 @@ export class ShadowscanStore {
     return this.db.selectFrom('sources').selectAll().orderBy('name').execute();
   }
 
+  /** The inventory of a source: its live spreadsheet files with what the source said about each. */
+  async listFiles(
+    sourceId: string,
+    page: { limit?: number; offset?: number } = {},
+  ): Promise<{ total: number; items: SourceFile[] }> {
+    const q = this.db.selectFrom('files').where('source_id', '=', sourceId).where('deleted_at', 'is', null);
+    const { total } = await q.select(sql<number>`count(*)::int`.as('total')).executeTakeFirstOrThrow();
+    const rows = await q
+      .selectAll()
+      .orderBy(sql`path collate "C"`)
+      .limit(page.limit ?? 100)
+      .offset(page.offset ?? 0)
+      .execute();
+    return {
+      total,
+      items: rows.map((r) => ({
+        id: r.id,
+        path: r.path,
+        name: r.name,
+        size: Number(r.size),
+        modifiedAt: iso(r.modified_at)!,
+        lastModifiedBy: r.last_modified_by,
+        version: r.version,
+        etag: r.etag,
+        mimeType: r.mime_type,
+        contentHash: r.content_hash,
+        sha256: r.sha256,
+        webUrl: r.web_url,
+        sharingScope: r.sharing_scope,
+        lastScanId: r.last_scan_id,
+      })),
+    };
+  }
+
   async saveCatalog(catalog: ResolvedCatalog): Promise<void> {
     await this.db
       .insertInto('catalogs')
@@ -158,6 +290,91 @@ export class ShadowscanStore {
       .where('version', '=', version)
       .executeTakeFirst();
     return row?.body as ResolvedCatalog | undefined;
+  }
+
+  /**
+   * Records a sync of a catalog file: a new numbered version when the content differs from the
+   * catalog's latest version, else the latest version is marked as synced again. The content, the
+   * version row and nothing else are written, in one transaction; syncs of one catalog are serialised.
+   */
+  async recordCatalogSync(input: {
+    catalog: ResolvedCatalog;
+    summary: { systems: unknown[]; entities: number; fields: number };
+    origin: object;
+    syncedBy: string;
+  }): Promise<CatalogSyncRecord> {
+    const { catalog, summary } = input;
+    return this.db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(hashtext(${`catalog:${catalog.source}`}))`.execute(trx);
+      await trx
+        .insertInto('catalogs')
+        .values({ version: catalog.version, source: catalog.source, body: JSON.stringify(catalog) })
+        .onConflict((oc) => oc.column('version').doNothing())
+        .execute();
+      const latest = await trx
+        .selectFrom('catalog_versions')
+        .selectAll()
+        .where('catalog', '=', catalog.source)
+        .orderBy('number', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      const previous = latest ? { number: latest.number, version: latest.version } : undefined;
+      if (latest?.version === catalog.version) {
+        const row = await trx
+          .updateTable('catalog_versions')
+          .set({
+            origin: JSON.stringify(input.origin),
+            synced_by: input.syncedBy,
+            syncs: sql<number>`syncs + 1`,
+            synced_at: sql<Date>`now()`,
+          })
+          .where('catalog', '=', latest.catalog)
+          .where('number', '=', latest.number)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        return { ...catalogVersionOf(row), changed: false, previous };
+      }
+      const row = await trx
+        .insertInto('catalog_versions')
+        .values({
+          catalog: catalog.source,
+          number: (latest?.number ?? 0) + 1,
+          version: catalog.version,
+          systems: summary.systems.length,
+          entities: summary.entities,
+          fields: summary.fields,
+          summary: JSON.stringify(summary),
+          origin: JSON.stringify(input.origin),
+          synced_by: input.syncedBy,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return { ...catalogVersionOf(row), changed: true, previous };
+    });
+  }
+
+  /** The latest version of a catalog file (by absolute path), or undefined if it was never synced. */
+  async latestCatalogVersion(catalog: string): Promise<CatalogVersion | undefined> {
+    const row = await this.db
+      .selectFrom('catalog_versions')
+      .selectAll()
+      .where('catalog', '=', catalog)
+      .orderBy('number', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row && catalogVersionOf(row);
+  }
+
+  /** Versions of one catalog file (or of all), newest first. */
+  async listCatalogVersions(filter: { catalog?: string; limit?: number } = {}): Promise<CatalogVersion[]> {
+    let q = this.db.selectFrom('catalog_versions').selectAll();
+    if (filter.catalog) q = q.where('catalog', '=', filter.catalog);
+    const rows = await q
+      .orderBy('catalog')
+      .orderBy('number', 'desc')
+      .limit(filter.limit ?? 1000)
+      .execute();
+    return rows.map(catalogVersionOf);
   }
 
   // ---- scans
@@ -204,61 +421,78 @@ export class ShadowscanStore {
    * `crawled_at` set and only re-enqueues what is still pending.
    */
   async recordCrawl(scan: ScanRow, changes: FileChanges, cursorCatalogVersion: string): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+    await this.transaction(async (trx) => {
       const now = new Date();
-      for (const f of changes.upserts) {
+      // Multi-row statements, CRAWL_BATCH files at a time: a first crawl records thousands of files, and
+      // a round trip per file and table (PGlite runs each one through WASM) dominated the crawl.
+      const upserts = [...new Map(changes.upserts.map((f) => [f.id, f])).values()];
+      for (let i = 0; i < upserts.length; i += CRAWL_BATCH) {
+        const batch = upserts.slice(i, i + CRAWL_BATCH);
         // A renamed or moved file keeps its id: the findings filed under its old path are resolved.
         const before = await trx
           .selectFrom('files')
-          .select('path')
+          .select(['id', 'path'])
           .where('source_id', '=', scan.source_id)
-          .where('id', '=', f.id)
-          .executeTakeFirst();
-        if (before && before.path !== f.path) {
-          await this.resolveFindingsOfFile(trx, scan.source_id, before.path, new Set(), scan.id, null);
+          .where(sql<boolean>`id = any(${sql.val(batch.map((f) => f.id))}::text[])`)
+          .execute();
+        const pathBefore = new Map(before.map((r) => [r.id, r.path]));
+        const moved = batch.filter((f) => pathBefore.has(f.id) && pathBefore.get(f.id) !== f.path);
+        for (const f of moved) {
+          await this.resolveFindingsOfFile(
+            trx,
+            scan.source_id,
+            pathBefore.get(f.id)!,
+            new Set(),
+            scan.id,
+            null,
+          );
         }
-        const row = {
-          source_id: scan.source_id,
-          id: f.id,
-          path: f.path,
-          name: f.name,
-          size: f.size,
-          modified_at: f.modifiedAt,
-          version: f.version,
-          sha256: f.sha256 ?? null,
-          deleted_at: null,
-          last_scan_id: scan.id,
-          sharing_scope: f.sharingScope ?? null,
-          last_modified_by: f.lastModifiedBy ?? null,
-        };
         await trx
           .insertInto('files')
-          .values(row)
-          .onConflict((oc) => oc.columns(['source_id', 'id']).doUpdateSet(row))
+          .values(batch.map((f) => this.fileRow(scan, f)))
+          .onConflict((oc) =>
+            oc.columns(['source_id', 'id']).doUpdateSet((eb) => {
+              const set: Record<string, unknown> = {};
+              for (const c of FILE_COLUMNS) set[c] = eb.ref(`excluded.${c}`);
+              // A file reported only because its folder moved comes without the listing's metadata:
+              // while its content version is the same, keep what is known (not the web link, which
+              // may embed the old path).
+              for (const c of KEPT_FILE_METADATA) {
+                set[c] = sql`case when excluded.version = files.version
+                  then coalesce(excluded.${sql.ref(c)}, files.${sql.ref(c)}) else excluded.${sql.ref(c)} end`;
+              }
+              return set as never;
+            }),
+          )
           .execute();
         await trx
           .insertInto('scan_files')
-          .values({
-            scan_id: scan.id,
-            source_id: scan.source_id,
-            file_id: f.id,
-            path: f.path,
-            version: f.version,
-            state: 'pending',
-            error_code: null,
-            error: null,
-            finished_at: null,
-          })
+          .values(
+            batch.map((f) => ({
+              scan_id: scan.id,
+              source_id: scan.source_id,
+              file_id: f.id,
+              path: f.path,
+              version: f.version,
+              state: 'pending' as const,
+              error_code: null,
+              error: null,
+              finished_at: null,
+            })),
+          )
           .onConflict((oc) => oc.columns(['scan_id', 'file_id']).doNothing())
           .execute();
       }
-      for (const d of changes.deletions) {
+      for (let i = 0; i < changes.deletions.length; i += CRAWL_BATCH) {
+        const batch = changes.deletions.slice(i, i + CRAWL_BATCH);
         await trx
           .updateTable('files')
           .set({ deleted_at: now, last_scan_id: scan.id })
           .where('source_id', '=', scan.source_id)
-          .where('id', '=', d.id)
+          .where(sql<boolean>`id = any(${sql.val(batch.map((d) => d.id))}::text[])`)
           .execute();
+      }
+      for (const d of changes.deletions) {
         // Deletions are the crawl's doing: their events carry no file id and go out with the crawl's delivery.
         await this.resolveFindingsOfFile(trx, scan.source_id, d.path, new Set(), scan.id, null);
       }
@@ -278,6 +512,28 @@ export class ShadowscanStore {
         .where('id', '=', scan.source_id)
         .execute();
     });
+  }
+
+  /** The inventory row of a file as a crawl reports it. */
+  private fileRow(scan: ScanRow, f: FileChanges['upserts'][number]) {
+    return {
+      source_id: scan.source_id,
+      id: f.id,
+      path: f.path,
+      name: f.name,
+      size: f.size,
+      modified_at: f.modifiedAt,
+      version: f.version,
+      sha256: f.sha256 ?? null,
+      deleted_at: null,
+      last_scan_id: scan.id,
+      sharing_scope: f.sharingScope ?? null,
+      last_modified_by: f.lastModifiedBy ?? null,
+      mime_type: f.mimeType ?? null,
+      content_hash: f.contentHash ?? null,
+      web_url: f.webUrl ?? null,
+      etag: f.etag ?? null,
+    };
   }
 
   async pendingScanFiles(scanId: string) {
@@ -312,12 +568,47 @@ export class ShadowscanStore {
   }
 
   /**
-   * Persists one analysis in one transaction: the fingerprint and matches, the findings with their
-   * lifecycle events, and the scan file marked done. Returns false when the file was already done
-   * (a redelivered job), in which case nothing is written.
+   * What an analysis job needs to know, in one read: the scan file (absent: not part of the scan), the
+   * scan's catalog version, the source (absent: deleted) and the file's sharing scope.
    */
-  async recordAnalysis(a: AnalysisRecord): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
+  async analysisContext(scanId: string, sourceId: string, fileId: string) {
+    const row = await this.db
+      .selectFrom('scan_files as sf')
+      .innerJoin('scans as s', 's.id', 'sf.scan_id')
+      .leftJoin('sources as src', (j) => j.on('src.id', '=', sourceId))
+      .leftJoin('files as f', (j) => j.on('f.source_id', '=', sourceId).onRef('f.id', '=', 'sf.file_id'))
+      .select([
+        'sf.path',
+        'sf.state',
+        's.catalog_version',
+        'src.id as source_id',
+        'src.kind as source_kind',
+        'src.config as source_config',
+        'f.sharing_scope',
+      ])
+      .where('sf.scan_id', '=', scanId)
+      .where('sf.file_id', '=', fileId)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    return {
+      scanFile: { path: row.path, state: row.state },
+      catalogVersion: row.catalog_version,
+      source:
+        row.source_id === null
+          ? null
+          : { id: row.source_id, kind: row.source_kind!, config: row.source_config! },
+      sharingScope: row.sharing_scope,
+    };
+  }
+
+  /**
+   * Persists one analysis in one transaction: the fingerprint and matches, the findings with their
+   * lifecycle events, and the scan file marked done. Returns whether it was recorded (false when the
+   * file was already done, a redelivered job: nothing is written) and how many finding changes it
+   * recorded for delivery.
+   */
+  async recordAnalysis(a: AnalysisRecord): Promise<{ recorded: boolean; changes: number }> {
+    return this.transaction(async (trx) => {
       const claimed = await trx
         .updateTable('scan_files')
         .set({
@@ -332,7 +623,7 @@ export class ShadowscanStore {
         .where('state', '=', 'pending')
         .returning('file_id')
         .executeTakeFirst();
-      if (!claimed) return false;
+      if (!claimed) return { recorded: false, changes: 0 };
       const analysis = {
         source_id: a.sourceId,
         file_id: a.fileId,
@@ -371,7 +662,7 @@ export class ShadowscanStore {
           .execute();
       }
       await this.applyFindings(trx, a);
-      return true;
+      return { recorded: true, changes: this.pendingEvents.get(trx)!.length };
     });
   }
 
@@ -409,6 +700,23 @@ export class ShadowscanStore {
       .returning('id')
       .executeTakeFirst();
     return !!row;
+  }
+
+  /**
+   * `completeScanIfDone` and a read of the scan's status in one statement: 'finalizing' when this call
+   * (or an earlier one) moved the scan there.
+   */
+  async finalizeIfDone(scanId: string): Promise<ScanRow['status'] | undefined> {
+    const { rows } = await sql<{ status: ScanRow['status'] | null }>`
+      with moved as (
+        update scans set status = 'finalizing'
+        where id = ${scanId} and status = 'running' and crawled_at is not null
+          and not exists (select 1 from scan_files where scan_id = ${scanId} and state = 'pending')
+        returning status
+      )
+      select coalesce((select status from moved), (select status from scans where id = ${scanId})) as status
+    `.execute(this.db);
+    return rows[0]?.status ?? undefined;
   }
 
   async finishScan(scanId: string): Promise<void> {
@@ -539,7 +847,7 @@ export class ShadowscanStore {
 
   /** Upserts the detected copy clusters and resolves those no longer observed. */
   async reconcileCopyClusters(scanId: string, detected: DetectedFinding[]): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+    await this.transaction(async (trx) => {
       await this.upsertFindings(trx, scanId, null, detected);
       const keep = new Set(detected.map((f) => f.id));
       const stale = await trx
@@ -548,16 +856,19 @@ export class ShadowscanStore {
         .where('kind', '=', 'copy_cluster')
         .where('status', '<>', 'resolved')
         .execute();
-      for (const f of stale) {
-        if (keep.has(f.id)) continue;
-        await this.setStatus(trx, f.id, f.status, 'resolved', scanId, null, 'no longer observed');
-      }
+      await this.resolveAll(
+        trx,
+        stale.filter((f) => !keep.has(f.id)),
+        scanId,
+        null,
+        'no longer observed',
+      );
     });
   }
 
   /** Accepted risks whose expiry has passed reopen, whether or not their file was analysed again. */
   async reopenExpiredRisks(scanId: string): Promise<number> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.transaction(async (trx) => {
       const expired = await trx
         .selectFrom('findings')
         .select(['id', 'status'])
@@ -570,17 +881,7 @@ export class ShadowscanStore {
           .set({ status: 'open', risk_expires_at: null })
           .where('id', '=', f.id)
           .execute();
-        await this.event(
-          trx,
-          f.id,
-          scanId,
-          null,
-          'reopened',
-          f.status,
-          'open',
-          'scan',
-          'risk acceptance expired',
-        );
+        this.event(trx, f.id, scanId, null, 'reopened', f.status, 'open', 'scan', 'risk acceptance expired');
       }
       return expired.length;
     });
@@ -604,7 +905,7 @@ export class ShadowscanStore {
 
   /** A person's decision on a finding, recorded with who and why. */
   async triageFinding(id: string, t: TriageInput): Promise<Finding> {
-    await this.db.transaction().execute(async (trx) => {
+    await this.transaction(async (trx) => {
       const f = await trx
         .selectFrom('findings')
         .select(['status', 'owner'])
@@ -630,17 +931,7 @@ export class ShadowscanStore {
         .where('id', '=', id)
         .execute();
       const ownerNote = t.owner !== undefined && t.owner !== f.owner ? ` (owner: ${t.owner ?? 'none'})` : '';
-      await this.event(
-        trx,
-        id,
-        null,
-        null,
-        'triaged',
-        f.status,
-        t.status,
-        t.actor,
-        `${t.reason}${ownerNote}`,
-      );
+      this.event(trx, id, null, null, 'triaged', f.status, t.status, t.actor, `${t.reason}${ownerNote}`);
     });
     return (await this.getFinding(id))!;
   }
@@ -841,15 +1132,34 @@ export class ShadowscanStore {
    * no longer detected are resolved. Triage states set by people are kept.
    */
   private async applyFindings(trx: Transaction<Database>, a: AnalysisRecord): Promise<void> {
-    await this.upsertFindings(trx, a.scanId, a.fileId, a.findings);
-    await this.resolveFindingsOfFile(
+    const keep = new Set(a.findings.map((f) => f.id));
+    const ofFile = (r: { source_id: string; file: string; kind: string; status: string }) =>
+      r.source_id === a.sourceId && r.file === a.path && r.kind !== 'copy_cluster' && r.status !== 'resolved';
+    // One read for both: the findings detected now (to update) and those filed under this path (to resolve).
+    const rows = await trx
+      .selectFrom('findings')
+      .select(['id', 'status', 'evidence_hash', 'risk_expires_at', 'source_id', 'file', 'kind'])
+      .where((eb) =>
+        eb.or([
+          ...(keep.size ? [eb('id', 'in', [...keep])] : []),
+          eb.and([
+            eb('source_id', '=', a.sourceId),
+            eb('file', '=', a.path),
+            eb('kind', '<>', 'copy_cluster'),
+            eb('status', 'not in', ['resolved']),
+          ]),
+        ]),
+      )
+      .execute();
+    await this.upsertFindings(
       trx,
-      a.sourceId,
-      a.path,
-      new Set(a.findings.map((f) => f.id)),
       a.scanId,
       a.fileId,
+      a.findings,
+      new Map(rows.filter((r) => keep.has(r.id)).map((r) => [r.id, r])),
     );
+    const stale = rows.filter((r) => !keep.has(r.id) && ofFile(r));
+    await this.resolveAll(trx, stale, a.scanId, a.fileId, 'no longer observed');
   }
 
   private async upsertFindings(
@@ -857,23 +1167,27 @@ export class ShadowscanStore {
     scanId: string,
     fileId: string | null,
     findings: DetectedFinding[],
+    known?: Map<string, ExistingFinding>,
   ): Promise<void> {
     const now = new Date();
-    const existing = new Map(
-      findings.length === 0
-        ? []
-        : (
-            await trx
-              .selectFrom('findings')
-              .select(['id', 'status', 'evidence_hash', 'risk_expires_at'])
-              .where(
-                'id',
-                'in',
-                findings.map((f) => f.id),
-              )
-              .execute()
-          ).map((r) => [r.id, r]),
-    );
+    const existing =
+      known ??
+      new Map(
+        findings.length === 0
+          ? []
+          : (
+              await trx
+                .selectFrom('findings')
+                .select(['id', 'status', 'evidence_hash', 'risk_expires_at'])
+                .where(
+                  'id',
+                  'in',
+                  findings.map((f) => f.id),
+                )
+                .execute()
+            ).map((r) => [r.id, r]),
+      );
+    const created: Array<Insertable<Database['findings']>> = [];
     for (const f of findings) {
       const prev = existing.get(f.id);
       const values = {
@@ -891,19 +1205,16 @@ export class ShadowscanStore {
         last_scan_id: scanId,
       };
       if (!prev) {
-        await trx
-          .insertInto('findings')
-          .values({
-            id: f.id,
-            status: 'open',
-            first_seen_at: now,
-            resolved_at: null,
-            owner: null,
-            risk_expires_at: null,
-            ...values,
-          })
-          .execute();
-        await this.event(trx, f.id, scanId, fileId, 'created', null, 'open');
+        created.push({
+          id: f.id,
+          status: 'open',
+          first_seen_at: now,
+          resolved_at: null,
+          owner: null,
+          risk_expires_at: null,
+          ...values,
+        });
+        this.event(trx, f.id, scanId, fileId, 'created', null, 'open');
         continue;
       }
       const changed = prev.evidence_hash !== f.evidenceHash;
@@ -929,10 +1240,11 @@ export class ShadowscanStore {
         })
         .where('id', '=', f.id)
         .execute();
-      if (reason)
-        await this.event(trx, f.id, scanId, fileId, 'reopened', prev.status, 'open', 'scan', reason);
-      else if (changed) await this.event(trx, f.id, scanId, fileId, 'updated', prev.status, prev.status);
+      if (reason) this.event(trx, f.id, scanId, fileId, 'reopened', prev.status, 'open', 'scan', reason);
+      else if (changed) this.event(trx, f.id, scanId, fileId, 'updated', prev.status, prev.status);
     }
+    // One multi-row insert; the findings exist before the transaction's audit entries are written.
+    if (created.length) await trx.insertInto('findings').values(created).execute();
   }
 
   private async resolveFindingsOfFile(
@@ -951,45 +1263,58 @@ export class ShadowscanStore {
       .where('kind', '<>', 'copy_cluster')
       .where('status', 'not in', ['resolved'])
       .execute();
-    for (const f of stale) {
-      if (keep.has(f.id)) continue;
-      await this.setStatus(trx, f.id, f.status, 'resolved', scanId, fileId, 'no longer observed');
-    }
+    await this.resolveAll(
+      trx,
+      stale.filter((f) => !keep.has(f.id)),
+      scanId,
+      fileId,
+      'no longer observed',
+    );
   }
 
-  private async setStatus(
+  /** Resolves these findings (one statement) with an audit entry each. */
+  private async resolveAll(
     trx: Transaction<Database>,
-    id: string,
-    from: string,
-    to: string,
+    findings: Array<{ id: string; status: string }>,
     scanId: string,
     fileId: string | null,
     reason: string,
   ): Promise<void> {
+    if (findings.length === 0) return;
     await trx
       .updateTable('findings')
-      .set({ status: to, resolved_at: to === 'resolved' ? new Date() : null, last_scan_id: scanId })
-      .where('id', '=', id)
+      .set({ status: 'resolved', resolved_at: new Date(), last_scan_id: scanId })
+      .where(
+        'id',
+        'in',
+        findings.map((f) => f.id),
+      )
       .execute();
-    await this.event(
-      trx,
-      id,
-      scanId,
-      fileId,
-      to === 'resolved' ? 'resolved' : 'updated',
-      from,
-      to,
-      'scan',
-      reason,
-    );
+    for (const f of findings)
+      this.event(trx, f.id, scanId, fileId, 'resolved', f.status, 'resolved', 'scan', reason);
   }
 
   /**
-   * Appends to the audit log. Each entry carries the hash of the one before, so editing or deleting
-   * an entry breaks the chain (`shadowscan audit verify`). The advisory lock orders concurrent
-   * writers (several workers) so the chain stays linear.
+   * A transaction whose audit entries (see `event`) are appended, in the order they were recorded,
+   * just before it commits: one lock, one read of the chain's head and one insert per transaction
+   * instead of per entry.
    */
-  private async event(
+  private transaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(async (trx) => {
+      const events: PendingEvent[] = [];
+      this.pendingEvents.set(trx, events);
+      const result = await fn(trx);
+      await this.appendEvents(trx, events);
+      return result;
+    });
+  }
+
+  /**
+   * Appends to the audit log (when the transaction commits, see `transaction`). Each entry carries the
+   * hash of the one before, so editing or deleting an entry breaks the chain (`shadowscan audit
+   * verify`). The advisory lock orders concurrent writers (several workers) so the chain stays linear.
+   */
+  private event(
     trx: Transaction<Database>,
     findingId: string,
     scanId: string | null,
@@ -999,7 +1324,14 @@ export class ShadowscanStore {
     to: string,
     actor = ACTOR_SCAN,
     reason: string | null = null,
-  ): Promise<void> {
+  ): void {
+    const pending = this.pendingEvents.get(trx);
+    if (!pending) throw new Error('internal: an audit entry outside a store transaction');
+    pending.push({ findingId, scanId, fileId, change, from, to, actor, reason, at: new Date() });
+  }
+
+  private async appendEvents(trx: Transaction<Database>, events: PendingEvent[]): Promise<void> {
+    if (events.length === 0) return;
     await sql`select pg_advisory_xact_lock(${AUDIT_LOCK})`.execute(trx);
     const last = await trx
       .selectFrom('finding_events')
@@ -1007,37 +1339,66 @@ export class ShadowscanStore {
       .orderBy('seq', 'desc')
       .limit(1)
       .executeTakeFirst();
-    const prev = last?.hash ?? null;
-    const at = new Date();
-    const hash = auditHash(prev, {
-      finding: findingId,
-      scan: scanId,
-      file: fileId,
-      actor,
-      change,
-      from,
-      to,
-      reason,
-      at: at.toISOString(),
-    });
-    await trx
-      .insertInto('finding_events')
-      .values({
-        finding_id: findingId,
-        scan_id: scanId,
-        file_id: fileId,
-        actor,
-        change,
-        from_status: from,
-        to_status: to,
-        at,
-        reason,
+    let prev = last?.hash ?? null;
+    const rows = events.map((e) => {
+      const hash = auditHash(prev, {
+        finding: e.findingId,
+        scan: e.scanId,
+        file: e.fileId,
+        actor: e.actor,
+        change: e.change,
+        from: e.from,
+        to: e.to,
+        reason: e.reason,
+        at: e.at.toISOString(),
+      });
+      const row = {
+        finding_id: e.findingId,
+        scan_id: e.scanId,
+        file_id: e.fileId,
+        actor: e.actor,
+        change: e.change,
+        from_status: e.from,
+        to_status: e.to,
+        at: e.at,
+        reason: e.reason,
         prev_hash: prev,
         hash,
         delivered_at: null,
-      })
-      .execute();
+      };
+      prev = hash;
+      return row;
+    });
+    // A multi-row VALUES takes its serial numbers in row order: seq follows the chain.
+    for (let i = 0; i < rows.length; i += EVENT_BATCH) {
+      await trx
+        .insertInto('finding_events')
+        .values(rows.slice(i, i + EVENT_BATCH))
+        .execute();
+    }
   }
+}
+
+/** Audit entries per insert statement. */
+const EVENT_BATCH = 1000;
+
+interface PendingEvent {
+  findingId: string;
+  scanId: string | null;
+  fileId: string | null;
+  change: FindingChange;
+  from: string | null;
+  to: string;
+  actor: string;
+  reason: string | null;
+  at: Date;
+}
+
+interface ExistingFinding {
+  id: string;
+  status: string;
+  evidence_hash: string;
+  risk_expires_at: Date | string | null;
 }
 
 /** Arbitrary constant: the advisory lock that serialises audit-log appends. */
