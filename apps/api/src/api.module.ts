@@ -2,6 +2,7 @@ import { Module, type DynamicModule, type INestApplication } from '@nestjs/commo
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { loggerModule, type ApiConfig } from '@shadowscan/config';
 import { PipelineModule } from '@shadowscan/pipeline';
+import { CatalogsController } from './catalogs.controller';
 import { ErrorFilter } from './error.filter';
 import { FindingsController } from './findings.controller';
 import { HealthController } from './health.controller';
@@ -22,7 +23,13 @@ export class ApiModule {
           concurrency: 2,
         }),
       ],
-      controllers: [SourcesController, ScansController, FindingsController, HealthController],
+      controllers: [
+        SourcesController,
+        ScansController,
+        FindingsController,
+        HealthController,
+        CatalogsController,
+      ],
     };
   }
 }
@@ -32,7 +39,7 @@ export function setupApi(app: INestApplication): void {
   app.useGlobalFilters(new ErrorFilter());
   const doc = new DocumentBuilder()
     .setTitle('Shadowscan')
-    .setDescription('Sources, scans and findings of the shadow-system scanner.')
+    .setDescription('Sources, scans, findings and catalogs of the shadow-system scanner.')
     .setVersion('0.1.0')
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc));

@@ -6,11 +6,22 @@ import { ScanService } from '@shadowscan/pipeline';
 import { ShadowscanStore } from '@shadowscan/store';
 import { ZodPipe } from './zod.pipe';
 
-const startScan = z.object({ source: z.string().min(1), catalog: z.string().min(1).optional() }).strict();
+const startScan = z
+  .object({
+    source: z.string().min(1),
+    catalog: z.string().min(1).optional(),
+    syncCatalog: z.boolean().optional(),
+  })
+  .strict();
 
 class StartScanDto {
   @ApiProperty({ description: 'Name of a registered source', example: 'finance-share' }) source!: string;
   @ApiPropertyOptional({ description: "Catalog file; default: the source's catalog" }) catalog?: string;
+  @ApiPropertyOptional({
+    description:
+      'Read the catalog again (databases included) first; default: use its latest stored version while the file and extracts are unchanged',
+  })
+  syncCatalog?: boolean;
 }
 
 @ApiTags('scans')
@@ -36,7 +47,7 @@ export class ScansController {
         `Source "${body.source}" has no catalog; pass "catalog" in the body.`,
       );
     }
-    const catalog = await this.scans.importCatalog(catalogFile);
+    const { catalog } = await this.scans.catalogForScan(catalogFile, { refresh: body.syncCatalog });
     const scan = await this.scans.startScan(body.source, catalog.version);
     return this.store.scanProgress(scan.id);
   }

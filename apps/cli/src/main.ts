@@ -10,6 +10,7 @@ import { findingsCommand } from './commands/findings.command';
 import { auditVerifyCommand } from './commands/audit.command';
 import { triageCommand } from './commands/triage.command';
 import { sourcesAddCommand, sourcesListCommand } from './commands/sources.command';
+import { catalogListCommand, catalogSyncCommand } from './commands/catalog.command';
 
 // Read at run time: package.json sits outside the compiled tree.
 const VERSION = (
@@ -81,7 +82,32 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--exclude <glob>', 'skip files matching this glob (repeatable)', collect, [])
     .option('--json', 'print the scan and its findings as JSON on stdout')
     .option('--no-progress', 'do not draw the progress bar')
+    .option(
+      '--sync-catalog',
+      'read the catalog again (databases included) even if its stored version is current',
+    )
     .action(async (path: string | undefined, opts) => setExit(await scanCommand(path, opts)));
+
+  const catalog = program
+    .command('catalog')
+    .description('Systems of record: sync the catalog into stored, versioned field profiles');
+  catalog
+    .command('sync')
+    .description(
+      'Read a catalog (file, extracts, databases) and store it as a new version if its content changed',
+    )
+    .requiredOption('-c, --catalog <file>', 'catalog of systems of record (YAML or JSON)')
+    .option('--db <dir>', 'embedded database folder (default: SHADOWSCAN_DB_DIR or .shadowscan/db)')
+    .option('--json', 'JSON output')
+    .action(async (opts) => setExit(await catalogSyncCommand(opts)));
+  catalog
+    .command('list')
+    .description('List the stored versions of a catalog (or of every catalog), newest first')
+    .option('-c, --catalog <file>', 'only this catalog file')
+    .option('--limit <n>', 'at most this many', positiveInt, 100)
+    .option('--db <dir>', 'embedded database folder (default: SHADOWSCAN_DB_DIR or .shadowscan/db)')
+    .option('--json', 'JSON output')
+    .action(async (opts) => setExit(await catalogListCommand(opts)));
 
   program
     .command('fingerprint')

@@ -11,3 +11,5 @@ export * from './finalize.stage';
 export * from './official-rows';
 export * from './pipeline-config';
 export * from './webhook.sink';
+export * from './catalog-sync.service';
+export * from './sync-catalog.stage';

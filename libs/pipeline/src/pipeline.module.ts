@@ -4,11 +4,13 @@ import { JOB_QUEUE, JobRegistry, QueueModule, type JobQueue } from '@shadowscan/
 import { StoreModule } from '@shadowscan/store';
 import { AnalyzeStage } from './analyze.stage';
 import { CatalogCache } from './catalog.cache';
+import { CatalogSyncService } from './catalog-sync.service';
 import { CrawlStage } from './crawl.stage';
 import { FinalizeStage } from './finalize.stage';
 import { FINDINGS_SINK } from './findings-sink.port';
 import { FindingsStage, LogFindingsSink } from './findings.stage';
 import { ScanService } from './scan.service';
+import { SyncCatalogStage } from './sync-catalog.stage';
 import { WebhookFindingsSink } from './webhook.sink';
 
 export const CONSUME_JOBS = Symbol('CONSUME_JOBS');
@@ -38,6 +40,8 @@ export class PipelineModule implements OnApplicationBootstrap {
         FinalizeStage,
         FindingsStage,
         ScanService,
+        CatalogSyncService,
+        SyncCatalogStage,
         LogFindingsSink,
         {
           provide: FINDINGS_SINK,
@@ -47,7 +51,7 @@ export class PipelineModule implements OnApplicationBootstrap {
         { provide: CONSUME_JOBS, useValue: opts.consume },
         { provide: WORKER_CONCURRENCY, useValue: opts.concurrency },
       ],
-      exports: [ScanService, CatalogCache, StoreModule, QueueModule],
+      exports: [ScanService, CatalogCache, CatalogSyncService, StoreModule, QueueModule],
     };
   }
 
@@ -59,11 +63,18 @@ export class PipelineModule implements OnApplicationBootstrap {
     private readonly analyze: AnalyzeStage,
     private readonly finalize: FinalizeStage,
     private readonly findings: FindingsStage,
+    private readonly syncCatalog: SyncCatalogStage,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     // Built in every app, consuming or not, so a missing or doubled handler fails every boot.
-    const registry = JobRegistry.from([this.crawl, this.analyze, this.finalize, this.findings]);
+    const registry = JobRegistry.from([
+      this.crawl,
+      this.analyze,
+      this.finalize,
+      this.findings,
+      this.syncCatalog,
+    ]);
     if (this.consume) await this.queue.work(registry, { concurrency: this.concurrency });
   }
 }

@@ -23,7 +23,15 @@ export type ReportFinding = Pick<Finding, (typeof REPORT_FIELDS)[number]>;
 export interface ScanReport {
   scan: ScanProgress & {
     root: string;
-    catalog: { file: string; version: string; systems: number; entities: number };
+    catalog: {
+      file: string;
+      version: string;
+      systems: number;
+      entities: number;
+      /** The catalog's version number, and whether the scan used it as stored or synced it first. */
+      number?: number;
+      from?: 'stored' | 'synced';
+    };
   };
   findings: ReportFinding[];
 }

@@ -1,12 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { loadCatalog } from '@shadowscan/catalog';
 import { createConnector, validateSourceConfig, type LocalFolderConfig } from '@shadowscan/connectors';
 import { ShadowscanError, type ResolvedCatalog } from '@shadowscan/domain';
 import { JOB_QUEUE, type JobQueue } from '@shadowscan/queue';
 import { ShadowscanStore, type ScanRow, type SourceRow } from '@shadowscan/store';
-import { indexOfficialRows } from './official-rows';
+import { CatalogSyncService, type CatalogForScan } from './catalog-sync.service';
 
 /** The entry points that the API and the CLI share: register sources, start scans. */
 @Injectable()
@@ -14,6 +13,7 @@ export class ScanService {
   constructor(
     private readonly store: ShadowscanStore,
     @Inject(JOB_QUEUE) private readonly queue: JobQueue,
+    private readonly catalogs: CatalogSyncService,
   ) {}
 
   async registerLocalSource(
@@ -52,12 +52,20 @@ export class ScanService {
     });
   }
 
-  /** Reads the catalog file (and its extracts) and stores it as an immutable version. */
+  /**
+   * Reads the catalog file (its extracts and databases too) and stores it as an immutable version: a
+   * sync, recorded as a new numbered version of the catalog when its content changed.
+   */
   async importCatalog(file: string): Promise<ResolvedCatalog> {
-    const catalog = await loadCatalog(file);
-    await this.store.saveCatalog(catalog);
-    await indexOfficialRows(this.store, catalog);
-    return catalog;
+    return (await this.catalogs.sync(file, { trigger: 'scan' })).catalog;
+  }
+
+  /**
+   * The catalog for a scan: its latest stored version while the file and extracts are unchanged
+   * (databases are re-read by `catalog sync`), else it is synced first; `refresh` always syncs.
+   */
+  async catalogForScan(file: string, opts: { refresh?: boolean } = {}): Promise<CatalogForScan> {
+    return this.catalogs.forScan(file, opts);
   }
 
   async startScan(sourceName: string, catalogVersion: string): Promise<ScanRow> {

@@ -8,7 +8,7 @@ function handlers(
   over: Partial<Record<JobName, JobHandler['handle']>>,
   failed?: JobHandler['failed'],
 ): JobHandler[] {
-  const names: JobName[] = ['crawl', 'analyze', 'finalize', 'findings'];
+  const names: JobName[] = ['crawl', 'analyze', 'finalize', 'findings', 'sync-catalog'];
   return names.map((job) => ({ job, handle: over[job] ?? (async () => undefined), failed }));
 }
 

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
  * Queue (and job) names. Renaming one strands the jobs already waiting under the old name in Redis:
  * add the new name, drain the old one, then remove it.
  */
-export const JOB_NAMES = ['crawl', 'analyze', 'finalize', 'findings'] as const;
+export const JOB_NAMES = ['crawl', 'analyze', 'finalize', 'findings', 'sync-catalog'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 /** Payloads carry ids and versions, never file bytes or cell values. */
@@ -20,6 +20,12 @@ export interface JobPayloads {
    * the finalize step recorded (fileId null; `round` tells the two deliveries apart).
    */
   findings: { scanId: string; fileId: string | null; round?: 'crawl' | 'finalize' };
+  /**
+   * Read a catalog file, its extracts and its databases, and store the result as a new version if its
+   * content changed. `catalog` is the file's absolute path; `requestId` tells one request from the next
+   * (a later sync of the same catalog must run, a redelivered one must not run twice).
+   */
+  'sync-catalog': { catalog: string; requestId: string };
 }
 
 export type JobOf<N extends JobName> = { name: N; payload: JobPayloads[N] };
@@ -42,6 +48,10 @@ export function jobIdFor<N extends JobName>(name: N, payload: JobPayloads[N]): s
     case 'findings': {
       const p = payload as JobPayloads['findings'];
       return `findings-${p.scanId}-${digest(p.fileId ?? `(${p.round ?? 'crawl'})`)}`;
+    }
+    case 'sync-catalog': {
+      const p = payload as JobPayloads['sync-catalog'];
+      return `sync-catalog-${digest(`${p.catalog}\u0000${p.requestId}`)}`;
     }
     default:
       throw new Error(`unknown job name ${String(name)}`);

@@ -18,6 +18,7 @@ interface ScanOptions {
   exclude: string[];
   json?: boolean;
   progress: boolean;
+  syncCatalog?: boolean;
 }
 
 export async function scanCommand(folder: string | undefined, opts: ScanOptions): Promise<number> {
@@ -55,7 +56,7 @@ export async function scanCommand(folder: string | undefined, opts: ScanOptions)
       catalogFile ??= (source.config as { catalog?: string }).catalog;
     }
     if (!catalogFile) throw new ShadowscanError('catalog_missing', 'No catalog: pass --catalog FILE.');
-    const catalog = await scans.importCatalog(catalogFile);
+    const { catalog, from, number } = await scans.catalogForScan(catalogFile, { refresh: opts.syncCatalog });
     const scan = await scans.startScan(sourceName, catalog.version);
 
     const bar = new ProgressBar(opts.progress && !opts.json);
@@ -88,6 +89,8 @@ export async function scanCommand(folder: string | undefined, opts: ScanOptions)
         catalog: {
           file: catalog.source,
           version: catalog.version,
+          number,
+          from,
           systems: catalog.systems.length,
           entities: catalog.systems.reduce((n, s) => n + s.entities.length, 0),
         },
@@ -113,7 +116,7 @@ function printSummary(r: ScanReport, htmlPath: string, shownRoot: string): void 
   const total = Object.values(s.findings).reduce((a, b) => a + b, 0);
   const out = [
     '',
-    `Scan of ${shownRoot} ${s.status} (${s.catalog.systems} systems, ${s.catalog.entities} entities in the catalog)`,
+    `Scan of ${shownRoot} ${s.status} (${s.catalog.systems} systems, ${s.catalog.entities} entities in the catalog${s.catalog.number ? `, version ${s.catalog.number}${s.catalog.from === 'stored' ? ' as stored' : ''}` : ''})`,
     `  files     ${s.files.seen} spreadsheets; ${s.files.analyzed} analysed, ${s.files.failed} failed, ${s.files.deleted} deleted since the last scan`,
     `  tables    ${s.tables} found, ${s.matchedTables} matched to an official entity`,
     `  findings  ${total} open${byKind ? `: ${byKind}` : ''}`,
