@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
-import { createConnector, GoogleDriveConnector } from '@shadowscan/connectors';
+import { createConnector, gdriveConfigSchema, GoogleDriveConnector } from '@shadowscan/connectors';
 import type { FileChanges } from '@shadowscan/domain';
 import { DriveEmulator, parseQuery } from './emulators/drive.emulator';
 import { Tenant } from './emulators/tenant';
@@ -179,5 +179,126 @@ describe('a Google Drive source scanned by the embedded pipeline', () => {
     expect(second.progress.files).toMatchObject({ changed: 3, deleted: 1, analyzed: 3, failed: 0 });
     expect([...second.analysed].sort()).toEqual([...changed, ...added].map((i) => i.id).sort());
     expect((await harness.openFindings()).filter((f) => f.file === emu.humanPath(tooBig))).toEqual([]);
+  });
+});
+
+describe("users' My Drives through domain-wide delegation", () => {
+  const USERS = ['cfo@contoso.example', 'hr@contoso.example'];
+  let tenant: Tenant;
+  let emu: DriveEmulator;
+  let connector: GoogleDriveConnector;
+
+  beforeAll(async () => {
+    // Drive 0 stays a shared drive; drives 1 and 2 are the My Drives of the two users.
+    tenant = Tenant.generate({ drives: 3, spreadsheets: 30, others: 9, nativeRate: 0.2, seed: 5 });
+    emu = await new DriveEmulator(tenant, { pageSize: 6, myDrives: USERS }).start();
+    connector = createConnector('gdrive', {
+      ...emu.sourceConfig('SS_TEST_GDRIVE_KEY3'),
+      users: USERS,
+      readAhead: 2,
+    }) as GoogleDriveConnector;
+  });
+  afterAll(() => emu?.stop());
+
+  it('lists each user’s own files (corpora=user) as that user, under My Drive/<user>', async () => {
+    const listed = await connector.listChanges(null);
+    const sheets = tenant.spreadsheets();
+    expect(listed.upserts.map((f) => f.id).sort()).toEqual(sheets.map((s) => s.item.id).sort());
+    for (const { item } of sheets) {
+      expect(listed.upserts.find((f) => f.id === item.id)!.path).toBe(emu.humanPath(item));
+    }
+    const mine = sheets.filter((s) => emu.ownerOf(s.drive) === USERS[1]);
+    expect(mine.length).toBeGreaterThan(0);
+    expect(emu.humanPath(mine[0].item)).toMatch(/^My Drive\/hr@contoso\.example\//);
+    expect(emu.counts.userLists).toBeGreaterThanOrEqual(USERS.length * 2); // folders and sheets per user
+    expect([...emu.subjects].sort()).toEqual(['auditor@contoso.example', ...USERS].sort());
+
+    // Each file is downloaded as its owner: another user's token would get 404.
+    const notFoundBefore = emu.counts.notFound;
+    for (const s of [mine[0], sheets.find((x) => emu.ownerOf(x.drive) === USERS[0])!]) {
+      const ref = listed.upserts.find((f) => f.id === s.item.id)!;
+      const opened = await connector.open(ref, 1_000_000);
+      await opened.release();
+    }
+    expect(emu.counts.notFound).toBe(notFoundBefore);
+
+    // The changes feed of a My Drive (no driveId, restrictToMyDrive) reports a user's edit.
+    tenant.change([mine[0].item]);
+    const next = await connector.listChanges(listed.nextCursor);
+    expect(next.upserts.map((f) => f.id)).toEqual([mine[0].item.id]);
+    expect(next.deletions).toEqual([]);
+  });
+
+  it('a connector that did not list a file tries each identity until the owner can read it', async () => {
+    const fresh = new GoogleDriveConnector(
+      gdriveConfigSchema.parse({ ...emu.sourceConfig('SS_TEST_GDRIVE_KEY3'), users: USERS, readAhead: 0 }),
+    );
+    const s = tenant.spreadsheets().find((x) => emu.ownerOf(x.drive) === USERS[1] && !x.item.native)!;
+    const opened = await fresh.open({ id: s.item.id, path: emu.humanPath(s.item), version: 'md5:x' }, 1e6);
+    expect(readFileSync(opened.path)).toEqual(s.item.content);
+    await opened.release();
+  });
+});
+
+describe('a Google Drive file renamed or moved in the source', () => {
+  let tenant: Tenant;
+  let emu: DriveEmulator;
+  let harness: RemoteHarness;
+
+  beforeAll(async () => {
+    tenant = Tenant.generate({ drives: 2, spreadsheets: 16, others: 4, seed: 9 });
+    // Drive 1 is a user's My Drive: moves there go through the user's changes feed.
+    emu = await new DriveEmulator(tenant, { pageSize: 50, myDrives: ['cfo@contoso.example'] }).start();
+    harness = await startRemoteHarness();
+  });
+  afterAll(async () => {
+    await harness?.close();
+    await emu?.stop();
+  });
+
+  it('resolves the old path’s findings and files them under the new path (one new analysis each); the file’s metadata is stored', async () => {
+    const config = {
+      ...emu.sourceConfig('SS_TEST_GDRIVE_KEY4'),
+      users: ['cfo@contoso.example'],
+      readAhead: 2,
+    };
+    await scanRemoteSource(harness, 'rename-gd', 'gdrive', config);
+    const before = await harness.openFindings();
+    const kindsAt = (findings: typeof before, p: string) =>
+      findings
+        .filter((f) => f.file === p)
+        .map((f) => f.kind)
+        .sort();
+    const withFindings = tenant.spreadsheets().filter((s) => kindsAt(before, emu.humanPath(s.item)).length);
+    const renamed = withFindings.find((s) => !emu.ownerOf(s.drive))!.item;
+    const moved = withFindings.find((s) => emu.ownerOf(s.drive))!.item;
+    const oldPaths = [renamed, moved].map((i) => emu.humanPath(i));
+    const kinds = oldPaths.map((p) => kindsAt(before, p));
+    const drive = tenant.driveOf(moved);
+    const target = [...drive.items.values()].find((i) => i.kind === 'folder' && i.id !== moved.parent)!;
+    tenant.rename(renamed, `Renamed ${renamed.name}`);
+    tenant.move(moved, target.id);
+    const downloads = emu.fetched();
+
+    const second = await scanRemoteSource(harness, 'rename-gd', 'gdrive', config);
+    expect(second.progress.files).toMatchObject({ changed: 2, deleted: 0, analyzed: 2, failed: 0 });
+    expect(emu.fetched() - downloads).toBe(2);
+    const after = await harness.openFindings();
+    for (const p of oldPaths) expect(kindsAt(after, p)).toEqual([]);
+    expect([renamed, moved].map((i) => kindsAt(after, emu.humanPath(i)))).toEqual(kinds);
+
+    const source = (await harness.store.getSourceByName('rename-gd'))!;
+    const files = (await harness.store.listFiles(source.id, { limit: 1000 })).items;
+    expect(files).toHaveLength(tenant.spreadsheets().length);
+    const csv =
+      files.find((f) => f.path.endsWith('.csv') && f.id === renamed.id) ??
+      files.find((f) => f.path.endsWith('.csv'))!;
+    expect(csv.contentHash).toMatch(/^md5:[0-9a-f]{32}$/);
+    expect(csv.version).toBe(csv.contentHash);
+    expect(csv.mimeType).toBe('text/csv');
+    expect(csv.etag).toMatch(/^\d+$/);
+    expect(csv.webUrl).toMatch(/^https:\/\/docs\.google\.com\//);
+    expect(csv.lastModifiedBy).toMatch(/@contoso\.example$/);
+    expect(files.find((f) => f.id === moved.id)!.path).toBe(emu.humanPath(moved));
   });
 });

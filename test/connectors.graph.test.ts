@@ -209,3 +209,67 @@ describe('a SharePoint source scanned by the embedded pipeline', () => {
     expect(emu.counts.unauthorized).toBe(0);
   });
 });
+
+describe('a SharePoint file renamed or moved in the source', () => {
+  let tenant: Tenant;
+  let emu: GraphEmulator;
+  let harness: RemoteHarness;
+
+  beforeAll(async () => {
+    tenant = Tenant.generate({ drives: 2, spreadsheets: 16, others: 4, seed: 8 });
+    emu = await new GraphEmulator(tenant, { pageSize: 50 }).start();
+    harness = await startRemoteHarness();
+  });
+  afterAll(async () => {
+    await harness?.close();
+    await emu?.stop();
+  });
+
+  it('resolves the old path’s findings and files them under the new path (one new analysis each); the file’s metadata is stored', async () => {
+    const config = { ...emu.sourceConfig('SS_TEST_GRAPH_SECRET3'), readAhead: 2 };
+    await scanRemoteSource(harness, 'rename-sp', 'sharepoint', config);
+    const before = await harness.openFindings();
+    const kindsAt = (findings: typeof before, p: string) =>
+      findings
+        .filter((f) => f.file === p)
+        .map((f) => f.kind)
+        .sort();
+    const [renamed, moved] = tenant
+      .spreadsheets()
+      .filter((s) => kindsAt(before, emu.humanPath(s.item)).length > 0)
+      .map((s) => s.item);
+    const oldPaths = [renamed, moved].map((i) => emu.humanPath(i));
+    const kinds = oldPaths.map((p) => kindsAt(before, p));
+    const drive = tenant.driveOf(moved);
+    const target = [...drive.items.values()].find((i) => i.kind === 'folder' && i.id !== moved.parent)!;
+    tenant.rename(renamed, `Renamed ${renamed.name}`);
+    tenant.move(moved, target.id);
+    const downloads = emu.fetched();
+
+    const second = await scanRemoteSource(harness, 'rename-sp', 'sharepoint', config);
+    // Finding identity includes the path, so a move re-analyses the file under its new path.
+    expect(second.progress.files).toMatchObject({ changed: 2, deleted: 0, analyzed: 2, failed: 0 });
+    expect(emu.fetched() - downloads).toBe(2);
+    const after = await harness.openFindings();
+    for (const p of oldPaths) expect(kindsAt(after, p)).toEqual([]);
+    expect([renamed, moved].map((i) => kindsAt(after, emu.humanPath(i)))).toEqual(kinds);
+    const resolved = (await harness.store.listFindings({ status: 'resolved', limit: 1000 })).items;
+    expect(oldPaths.every((p) => resolved.some((f) => f.file === p))).toBe(true);
+
+    const source = (await harness.store.getSourceByName('rename-sp'))!;
+    const files = (await harness.store.listFiles(source.id, { limit: 1000 })).items;
+    expect(files).toHaveLength(tenant.spreadsheets().length);
+    const row = files.find((f) => f.id === emu.fileId(renamed))!;
+    expect(row).toMatchObject({
+      path: emu.humanPath(renamed),
+      size: renamed.content!.length,
+      mimeType: renamed.mimeType,
+      lastModifiedBy: renamed.modifiedBy,
+      etag: `"{${renamed.id}},${renamed.meta}"`,
+      version: `"c:{${renamed.id}},${renamed.version}"`,
+    });
+    expect(row.contentHash).toMatch(/^quickXorHash:/);
+    expect(row.webUrl).toMatch(/^https:\/\/contoso\.sharepoint\.com\/sites\//);
+    expect(files.some((f) => f.sharingScope === 'organization')).toBe(true);
+  });
+});

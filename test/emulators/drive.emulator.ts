@@ -6,13 +6,22 @@ import { Faults, type FaultOptions } from './faults';
 import { FOLDER_MIME, GSHEET_MIME, md5, type TDrive, type Tenant, type TItem } from './tenant';
 
 /**
- * A Google Drive API v3 emulator (plain HTTP on 127.0.0.1), for the Google Drive connector; every
- * tenant drive is a shared drive whose root folder id is the drive id. Shapes follow the docs:
+ * A Google Drive API v3 emulator (plain HTTP on 127.0.0.1), for the Google Drive connector. A tenant
+ * drive is a shared drive whose root folder id is the drive id, or (option `myDrives`) a user's My
+ * Drive, seen only through a token for that user (domain-wide delegation: the `sub` claim). Shapes
+ * follow the docs:
  * - files.list and the `q` subset we use (=, !=, in parents, in owners, contains, and/or/not,
  *   parentheses): https://developers.google.com/workspace/drive/api/guides/search-files and
- *   https://developers.google.com/workspace/drive/api/reference/rest/v3/files/list
- * - changes with startPageToken, nextPageToken / newStartPageToken, removed:
- *   https://developers.google.com/workspace/drive/api/guides/manage-changes and
+ *   https://developers.google.com/workspace/drive/api/reference/rest/v3/files/list — `corpora=drive`
+ *   with driveId for a shared drive, `corpora=user` (the default) for the caller's own files; a My
+ *   Drive's top-level items have its root folder as parent, and `files.get` answers `root` with it
+ * - My Drive through domain-wide delegation (a token per impersonated user):
+ *   https://developers.google.com/identity/protocols/oauth2/service-account#delegatingauthority;
+ *   another user's My Drive file is 404 notFound (https://developers.google.com/workspace/drive/api/guides/handle-errors)
+ * - changes with startPageToken, nextPageToken / newStartPageToken, removed, per shared drive
+ *   (driveId) or for the caller's My Drive (no driveId; restrictToMyDrive):
+ *   https://developers.google.com/workspace/drive/api/guides/manage-changes,
+ *   https://developers.google.com/workspace/drive/api/reference/rest/v3/changes/list and
  *   https://developers.google.com/workspace/drive/api/reference/rest/v3/changes/getStartPageToken
  * - files.get alt=media and files.export (xlsx; 403 exportSizeLimitExceeded past the export limit):
  *   https://developers.google.com/workspace/drive/api/reference/rest/v3/files/export
@@ -24,11 +33,46 @@ import { FOLDER_MIME, GSHEET_MIME, md5, type TDrive, type Tenant, type TItem } f
  */
 export interface DriveEmulatorOptions extends FaultOptions {
   pageSize?: number;
+  /** These users own the last tenant drives as their My Drives (in order), instead of shared drives. */
+  myDrives?: string[];
 }
+
+/** files.list query parameters (the reference page's list): anything else is a 400, as a typo would be. */
+const LIST_PARAMS = new Set([
+  'corpora',
+  'corpus',
+  'driveId',
+  'includeItemsFromAllDrives',
+  'includeLabels',
+  'includePermissionsForView',
+  'includeTeamDriveItems',
+  'orderBy',
+  'pageSize',
+  'pageToken',
+  'q',
+  'spaces',
+  'supportsAllDrives',
+  'supportsTeamDrives',
+  'teamDriveId',
+  'fields',
+  'alt',
+  'prettyPrint',
+  'quotaUser',
+  'key',
+]);
 
 export class DriveEmulator {
   readonly faults: Faults;
-  readonly counts = { downloads: 0, exports: 0, tokens: 0, unauthorized: 0, lists: 0, changes: 0 };
+  readonly counts = {
+    downloads: 0,
+    exports: 0,
+    tokens: 0,
+    unauthorized: 0,
+    lists: 0,
+    userLists: 0,
+    changes: 0,
+    notFound: 0,
+  };
   readonly serviceAccount: { client_email: string; private_key: string; type: string };
   /** Subjects seen in token requests (domain-wide delegation). */
   readonly subjects = new Set<string>();
@@ -76,7 +120,23 @@ export class DriveEmulator {
 
   humanPath(item: TItem): string {
     const d = this.tenant.driveOf(item);
-    return `${d.site.displayName}/${this.tenant.pathOf(d, item)}`;
+    const owner = this.ownerOf(d);
+    return `${owner ? `My Drive/${owner}` : d.site.displayName}/${this.tenant.pathOf(d, item)}`;
+  }
+
+  /** The user whose My Drive this tenant drive is (undefined: a shared drive). */
+  ownerOf(d: TDrive): string | undefined {
+    const users = this.opts.myDrives ?? [];
+    const i = this.tenant.drives.indexOf(d) - (this.tenant.drives.length - users.length);
+    return i >= 0 ? users[i] : undefined;
+  }
+
+  private sharedDrives(): TDrive[] {
+    return this.tenant.drives.filter((d) => !this.ownerOf(d));
+  }
+
+  private myDrive(subject: string | undefined): TDrive | undefined {
+    return subject ? this.tenant.drives.find((d) => this.ownerOf(d) === subject) : undefined;
   }
 
   fileId(item: TItem): string {
@@ -115,7 +175,7 @@ export class DriveEmulator {
         this.counts.unauthorized++;
         return error(res, 401, 'authError', 'Invalid Credentials', 'global');
       }
-      return await this.api(res, url);
+      return await this.api(res, url, this.tokens.get(auth.slice(7)));
     } catch (e) {
       error(res, 500, 'backendError', String(e), 'global');
     }
@@ -145,14 +205,14 @@ export class DriveEmulator {
     json(res, 200, { access_token: token, expires_in: 3599, token_type: 'Bearer' });
   }
 
-  private async api(res: ServerResponse, url: URL): Promise<void> {
+  private async api(res: ServerResponse, url: URL, subject: string | undefined): Promise<void> {
     const p = decodeURIComponent(url.pathname).replace(/^\/drive\/v3/, '');
     const q = url.searchParams;
     let m: RegExpMatchArray | null;
     if (p === '/drives') {
       return json(res, 200, {
         kind: 'drive#driveList',
-        drives: this.tenant.drives.map((d) => this.driveJson(d)),
+        drives: this.sharedDrives().map((d) => this.driveJson(d)),
       });
     }
     if ((m = p.match(/^\/drives\/([^/]+)$/))) {
@@ -160,16 +220,24 @@ export class DriveEmulator {
       return d ? json(res, 200, this.driveJson(d)) : notFound(res, m[1]);
     }
     if (p === '/changes/startPageToken') {
-      const d = this.drive(q.get('driveId') ?? '');
-      if (!d) return error(res, 400, 'invalid', 'driveId required in this emulator', 'global');
+      const d = q.has('driveId') ? this.drive(q.get('driveId') ?? '') : this.myDrive(subject);
+      if (!d) return error(res, 400, 'invalid', 'driveId required (or a user with a My Drive)', 'global');
       return json(res, 200, { kind: 'drive#startPageToken', startPageToken: `${d.seq}.${d.gen}` });
     }
-    if (p === '/changes') return this.changes(res, q);
-    if (p === '/files') return this.list(res, q);
-    if ((m = p.match(/^\/files\/([^/]+)\/export$/))) return this.export(res, m[1], q.get('mimeType') ?? '');
+    if (p === '/changes') return this.changes(res, q, subject);
+    if (p === '/files') return this.list(res, q, subject);
+    if ((m = p.match(/^\/files\/([^/]+)\/export$/))) {
+      if (!this.visible(m[1], subject)) return this.notFound(res, m[1]);
+      return this.export(res, m[1], q.get('mimeType') ?? '');
+    }
+    if (p === '/files/root') {
+      const d = this.myDrive(subject);
+      if (!d) return this.notFound(res, 'root');
+      return json(res, 200, { kind: 'drive#file', id: d.rootId, name: 'My Drive', mimeType: FOLDER_MIME });
+    }
     if ((m = p.match(/^\/files\/([^/]+)$/))) {
       const found = this.tenant.find(m[1]);
-      if (!found || found.item.deleted) return notFound(res, m[1]);
+      if (!found || found.item.deleted || !this.visible(m[1], subject)) return this.notFound(res, m[1]);
       if (q.get('alt') === 'media') {
         if (found.item.native) {
           return error(
@@ -190,22 +258,33 @@ export class DriveEmulator {
     return error(res, 404, 'notFound', `Unsupported path ${p}`, 'global');
   }
 
-  private list(res: ServerResponse, q: URLSearchParams): void {
+  private list(res: ServerResponse, q: URLSearchParams, subject: string | undefined): void {
     this.counts.lists++;
-    const d = this.drive(q.get('driveId') ?? '');
-    if (
-      !d ||
-      q.get('corpora') !== 'drive' ||
-      q.get('supportsAllDrives') !== 'true' ||
-      q.get('includeItemsFromAllDrives') !== 'true'
-    ) {
-      return error(
-        res,
-        400,
-        'invalid',
-        'This emulator lists shared drives: corpora=drive, driveId, supportsAllDrives and includeItemsFromAllDrives',
-        'global',
-      );
+    const unknown = [...q.keys()].find((k) => !LIST_PARAMS.has(k));
+    if (unknown) return error(res, 400, 'invalid', `Invalid parameter: ${unknown}`, 'global', {}, unknown);
+    const corpora = q.get('corpora') ?? 'user';
+    let d: TDrive | undefined;
+    if (corpora === 'user' && !q.has('driveId') && q.get('includeItemsFromAllDrives') !== 'true') {
+      // The caller's own files: its My Drive (a service account's own is empty here).
+      this.counts.userLists++;
+      d = this.myDrive(subject);
+      if (!d) return json(res, 200, { kind: 'drive#fileList', incompleteSearch: false, files: [] });
+    } else {
+      d = this.drive(q.get('driveId') ?? '');
+      if (
+        !d ||
+        corpora !== 'drive' ||
+        q.get('supportsAllDrives') !== 'true' ||
+        q.get('includeItemsFromAllDrives') !== 'true'
+      ) {
+        return error(
+          res,
+          400,
+          'invalid',
+          "This emulator lists a shared drive (corpora=drive, driveId, supportsAllDrives, includeItemsFromAllDrives) or the caller's My Drive (corpora=user)",
+          'global',
+        );
+      }
     }
     let match: (f: Record<string, unknown>) => boolean;
     try {
@@ -228,10 +307,10 @@ export class DriveEmulator {
     json(res, 200, body);
   }
 
-  private changes(res: ServerResponse, q: URLSearchParams): void {
+  private changes(res: ServerResponse, q: URLSearchParams, subject: string | undefined): void {
     this.counts.changes++;
-    const d = this.drive(q.get('driveId') ?? '');
-    if (!d) return error(res, 400, 'invalid', 'driveId required in this emulator', 'global');
+    const d = q.has('driveId') ? this.drive(q.get('driveId') ?? '') : this.myDrive(subject);
+    if (!d) return error(res, 400, 'invalid', 'driveId required (or a user with a My Drive)', 'global');
     const [since, gen] = (q.get('pageToken') ?? '').split('.').map(Number);
     if (Number.isNaN(since) || gen !== d.gen)
       return error(res, 400, 'invalid', 'Invalid Value', 'global', {}, 'pageToken');
@@ -247,7 +326,7 @@ export class DriveEmulator {
         changeType: 'file',
         time: i.modified,
         fileId: i.id,
-        driveId: this.driveId(d),
+        ...(this.ownerOf(d) ? {} : { driveId: this.driveId(d) }),
         removed: i.deleted,
         ...(i.deleted ? {} : { file: this.fileJson(d, i) }),
       })),
@@ -279,8 +358,10 @@ export class DriveEmulator {
   }
 
   private fileJson(d: TDrive, i: TItem): Record<string, unknown> {
-    const driveId = this.driveId(d);
-    const parent = i.parent === d.rootId ? driveId : i.parent;
+    const owner = this.ownerOf(d);
+    // Shared drive items have the drive as top-level parent and carry driveId; My Drive items do not.
+    const driveId = owner ? undefined : this.driveId(d);
+    const parent = i.parent === d.rootId && driveId ? driveId : i.parent;
     const binary = !i.native && i.kind === 'file';
     return {
       kind: 'drive#file',
@@ -289,13 +370,13 @@ export class DriveEmulator {
       mimeType: i.kind === 'folder' ? FOLDER_MIME : i.mimeType,
       parents: parent ? [parent] : [],
       trashed: false,
-      driveId,
+      ...(driveId ? { driveId } : {}),
       version: String(i.version * 1000 + i.meta),
       modifiedTime: i.modified,
       lastModifyingUser: { emailAddress: i.modifiedBy },
       webViewLink: `https://docs.google.com/${i.native ? 'spreadsheets' : 'file'}/d/${i.id}/edit`,
       shared: i.shared !== undefined,
-      owners: [],
+      owners: owner ? [{ kind: 'drive#user', emailAddress: owner, me: true }] : [],
       ...(binary
         ? { size: String(i.content?.length ?? 0), md5Checksum: md5(i.content ?? Buffer.alloc(0)) }
         : {}),
@@ -307,7 +388,20 @@ export class DriveEmulator {
   }
 
   private drive(id: string): TDrive | undefined {
-    return this.tenant.drives.find((d) => this.driveId(d) === id);
+    return this.sharedDrives().find((d) => this.driveId(d) === id);
+  }
+
+  /** A My Drive file is visible to its owner only; shared drive files to every caller here. */
+  private visible(fileId: string, subject: string | undefined): boolean {
+    const found = this.tenant.find(fileId);
+    if (!found) return false;
+    const owner = this.ownerOf(found.drive);
+    return !owner || owner === subject;
+  }
+
+  private notFound(res: ServerResponse, id: string): void {
+    this.counts.notFound++;
+    notFound(res, id);
   }
 }
 

@@ -164,6 +164,13 @@ export class Tenant {
     this.touch(this.driveOf(item), item);
   }
 
+  /** Moves an item to another folder of its drive (a metadata change: same content version). */
+  move(item: TItem, parent: string): void {
+    item.parent = parent;
+    item.meta++;
+    this.touch(this.driveOf(item), item);
+  }
+
   remove(items: TItem[]): void {
     for (const item of items) {
       item.deleted = true;

@@ -1,5 +1,5 @@
-import { Body, Controller, Get, Post } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, NotFoundException, Param, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { ScanService } from '@shadowscan/pipeline';
 import { ShadowscanStore } from '@shadowscan/store';
@@ -27,6 +27,13 @@ const remoteSource = z
   .strict();
 
 const registerSource = z.discriminatedUnion('kind', [localSource, remoteSource]);
+
+const filesQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    offset: z.coerce.number().int().min(0).default(0),
+  })
+  .strict();
 
 class RegisterSourceDto {
   @ApiProperty({ example: 'finance-share' }) name!: string;
@@ -81,5 +88,20 @@ export class SourcesController {
       kind: s.kind,
       config: s.config,
     }));
+  }
+
+  @Get(':name/files')
+  @ApiOperation({
+    summary: "A source's spreadsheet inventory",
+    description:
+      'Live files with what the source reports: size, modified (by), content version and eTag, MIME type, ' +
+      'content hash (quickXorHash / md5 / sha256), web link and sharing scope.',
+  })
+  @ApiQuery({ name: 'limit', required: false })
+  @ApiQuery({ name: 'offset', required: false })
+  async files(@Param('name') name: string, @Query(new ZodPipe(filesQuery)) q: z.infer<typeof filesQuery>) {
+    const source = await this.store.getSourceByName(name);
+    if (!source) throw new NotFoundException(`No source named "${name}" is registered.`);
+    return this.store.listFiles(source.id, q);
   }
 }

@@ -21,6 +21,8 @@ export interface FileRef {
   contentHash?: string;
   /** Who can reach the file beyond its owner, where the source says: `anonymous`, `organization`, `users`, `private`. */
   sharingScope?: string;
+  /** The item's own version tag, content and metadata (Graph `eTag`, Drive `version`), where given. */
+  etag?: string;
 }
 
 export interface FileChanges {

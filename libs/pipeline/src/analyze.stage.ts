@@ -32,6 +32,8 @@ export class AnalyzeStage implements JobHandler<'analyze'>, OnApplicationShutdow
   private readonly log = new Logger(AnalyzeStage.name);
   /** Read-only pools to PostgreSQL systems of record, one per database URL. */
   private readonly pools = new Map<string, Pool>();
+  /** Catalog version + entity whose official rows are known to be indexed. */
+  private readonly indexed = new Set<string>();
 
   constructor(
     private readonly store: ShadowscanStore,
@@ -41,14 +43,14 @@ export class AnalyzeStage implements JobHandler<'analyze'>, OnApplicationShutdow
   ) {}
 
   async handle(p: JobPayloads['analyze']): Promise<void> {
-    const scanFile = await this.store.getScanFile(p.scanId, p.fileId);
-    if (!scanFile) throw new PermanentJobError(`file ${p.fileId} is not part of scan ${p.scanId}`);
+    const ctx = await this.store.analysisContext(p.scanId, p.sourceId, p.fileId);
+    if (!ctx) throw new PermanentJobError(`file ${p.fileId} is not part of scan ${p.scanId}`);
+    const { scanFile, source } = ctx;
+    // A redelivered job (the file is already done) still makes sure its changes are delivered.
+    let deliver = true;
     if (scanFile.state === 'pending') {
-      const scan = await this.store.getScan(p.scanId);
-      const source = await this.store.getSource(p.sourceId);
-      if (!scan || !source)
-        throw new PermanentJobError(`scan ${p.scanId} or source ${p.sourceId} does not exist`);
-      const { catalog, matcher } = await this.catalogs.get(scan.catalog_version);
+      if (!source) throw new PermanentJobError(`scan ${p.scanId} or source ${p.sourceId} does not exist`);
+      const { catalog, matcher } = await this.catalogs.get(ctx.catalogVersion);
       const maxBytes = this.cfg.SHADOWSCAN_MAX_FILE_MB * 1024 * 1024;
       const started = Date.now();
       let result: AnalyzeFileResult;
@@ -68,8 +70,8 @@ export class AnalyzeStage implements JobHandler<'analyze'>, OnApplicationShutdow
             limits: { maxFileBytes: maxBytes, timeoutMs: this.cfg.SHADOWSCAN_FILE_TIMEOUT_MS },
             thresholds: thresholdsOf(this.cfg),
             evidence: evidenceOf(this.cfg),
-            lookupFor: (entity) => this.lookupFor(scan.catalog_version, entity),
-            sharingScope: (await this.store.getFile(p.sourceId, p.fileId))?.sharing_scope ?? null,
+            lookupFor: (entity) => this.lookupFor(ctx.catalogVersion, entity),
+            sharingScope: ctx.sharingScope ?? null,
           });
         } finally {
           await opened.release();
@@ -79,7 +81,7 @@ export class AnalyzeStage implements JobHandler<'analyze'>, OnApplicationShutdow
         result = unreadableResult({ sourceId: source.id, file: scanFile.path }, e);
       }
       const tables = result.fingerprint?.tables.length ?? 0;
-      await this.store.recordAnalysis({
+      const recorded = await this.store.recordAnalysis({
         scanId: p.scanId,
         sourceId: p.sourceId,
         fileId: p.fileId,
@@ -93,11 +95,13 @@ export class AnalyzeStage implements JobHandler<'analyze'>, OnApplicationShutdow
         findings: result.findings,
         signatures: result.signatures,
       });
+      // Nothing changed in this file's findings: no delivery job (a rescan of unchanged findings).
+      deliver = !recorded.recorded || recorded.changes > 0;
       this.log.log(
         `analysed ${scanFile.path}: ${result.error ? `unreadable (${result.error.code})` : `${tables} tables`}, ${result.findings.length} findings in ${Date.now() - started} ms`,
       );
     }
-    await this.queue.add('findings', { scanId: p.scanId, fileId: p.fileId });
+    if (deliver) await this.queue.add('findings', { scanId: p.scanId, fileId: p.fileId });
     await requestFinalize(this.store, this.queue, p.scanId);
   }
 
@@ -108,13 +112,26 @@ export class AnalyzeStage implements JobHandler<'analyze'>, OnApplicationShutdow
   private async lookupFor(catalogVersion: string, entity: SorEntity): Promise<OfficialLookup | null> {
     if (entity.origin === 'postgres') return this.databaseLookup(catalogVersion, entity);
     const ref = entityRef(entity);
-    if (!(await this.store.hasOfficialRows(catalogVersion, ref))) return null;
+    if (!(await this.hasOfficialRows(catalogVersion, ref))) return null;
     return (keys) =>
       this.store.lookupOfficialRows(
         catalogVersion,
         ref,
         keys.map((k) => k.key),
       );
+  }
+
+  /**
+   * Catalog versions are immutable and their extracts are indexed when the catalog is imported, before
+   * any scan names it: once an entity's rows are there they stay, so a positive answer is kept.
+   */
+  private async hasOfficialRows(catalogVersion: string, ref: string): Promise<boolean> {
+    const key = `${catalogVersion}\u0000${ref}`;
+    if (this.indexed.has(key)) return true;
+    if (!(await this.store.hasOfficialRows(catalogVersion, ref))) return false;
+    if (this.indexed.size >= 10_000) this.indexed.clear();
+    this.indexed.add(key);
+    return true;
   }
 
   async failed(p: JobPayloads['analyze'], error: Error): Promise<void> {

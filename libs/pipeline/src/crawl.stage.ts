@@ -79,6 +79,10 @@ export class CrawlStage implements JobHandler<'crawl'> {
         sha256: f.sha256 ?? undefined,
         sharingScope: f.sharing_scope ?? undefined,
         lastModifiedBy: f.last_modified_by ?? undefined,
+        mimeType: f.mime_type ?? undefined,
+        contentHash: f.content_hash ?? undefined,
+        webUrl: f.web_url ?? undefined,
+        etag: f.etag ?? undefined,
       });
     }
     changes.upserts.sort((a, b) => a.path.localeCompare(b.path));

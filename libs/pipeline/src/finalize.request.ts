@@ -11,7 +11,5 @@ export async function requestFinalize(
   queue: JobQueue,
   scanId: string,
 ): Promise<void> {
-  await store.completeScanIfDone(scanId);
-  const scan = await store.getScan(scanId);
-  if (scan?.status === 'finalizing') await queue.add('finalize', { scanId });
+  if ((await store.finalizeIfDone(scanId)) === 'finalizing') await queue.add('finalize', { scanId });
 }

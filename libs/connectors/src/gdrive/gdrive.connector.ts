@@ -207,9 +207,12 @@ export class GoogleDriveConnector implements SourceConnector {
     prev: UnitCursor | undefined,
   ): Promise<{ state: UnitCursor; files: DriveFile[]; fresh: boolean }> {
     const drive = this.client(unit.subject);
+    // A shared drive is its own corpus; a user's My Drive is the `user` corpus of the impersonated user
+    // (files.list takes no restrictToMyDrive: that is a changes.list parameter, see
+    // https://developers.google.com/workspace/drive/api/reference/rest/v3/changes/list).
     const where = unit.driveId
       ? { driveId: unit.driveId, includeItemsFromAllDrives: true, supportsAllDrives: true }
-      : { restrictToMyDrive: true };
+      : {};
     if (prev?.pageToken) {
       const files: DriveFile[] = [];
       let pageToken: string = prev.pageToken;
@@ -223,7 +226,7 @@ export class GoogleDriveConnector implements SourceConnector {
                 pageSize: 1000,
                 includeRemoved: true,
                 fields: `nextPageToken,newStartPageToken,changes(fileId,removed,file(${FILE_FIELDS}))`,
-                ...where,
+                ...(unit.driveId ? where : { restrictToMyDrive: true }),
               },
               { retry: false },
             ),
@@ -354,6 +357,7 @@ export class GoogleDriveConnector implements SourceConnector {
         webUrl: f.webViewLink ?? undefined,
         sharingScope:
           f.shared === undefined || f.shared === null ? undefined : f.shared ? 'users' : 'private',
+        etag: f.version ?? undefined,
       });
     }
     diff.report(tree, unit.label, new Set(state.root ? [state.root] : []), this.scope.inScope, extras);

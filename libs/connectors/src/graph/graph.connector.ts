@@ -355,6 +355,7 @@ export class GraphConnector implements SourceConnector {
         lastModifiedBy: item.lastModifiedBy?.user?.email ?? item.lastModifiedBy?.user?.displayName,
         webUrl: item.webUrl,
         sharingScope: item.shared?.scope,
+        etag: item.eTag,
       });
     }
     driveDiff.report(tree, drive.label, new Set(root ? [root] : []), this.scope.inScope, extras);

@@ -27,7 +27,7 @@ export interface TreeFile {
 /** Metadata fresh from this listing, for the FileRef of a file that is reported. */
 export type FileExtras = Pick<
   FileRef,
-  'mimeType' | 'contentHash' | 'sha256' | 'lastModifiedBy' | 'webUrl' | 'sharingScope'
+  'mimeType' | 'contentHash' | 'sha256' | 'lastModifiedBy' | 'webUrl' | 'sharingScope' | 'etag'
 >;
 
 export function emptyTree(): TreeState {
