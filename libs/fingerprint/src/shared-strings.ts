@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { hash32 } from '@shadowscan/domain';
 import { normaliseText } from './normalise';
 
+/** Bound once: a call through the library index's re-export getter costs more than the hash itself. */
+const hashValue = hash32;
+
 const CHUNK_BYTES = 4 * 1024 * 1024;
 const RECENT_SLOTS = 8192;
 
@@ -99,7 +102,7 @@ export class SharedStrings {
     const chunk = this.chunk(this.chunkOf[index]);
     const text = chunk.toString('utf8', start, start + this.lengthOf[index]);
     const norm = normaliseText(text);
-    const entry: SharedString = { index, text, norm, hash: hash32(norm) };
+    const entry: SharedString = { index, text, norm, hash: hashValue(norm) };
     this.recent[slot] = entry;
     return entry;
   }

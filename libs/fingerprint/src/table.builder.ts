@@ -5,6 +5,9 @@ import { DEFAULT_LIMITS } from './limits';
 import type { NumberKind } from './number-format';
 import { type CellScalar, columnLetters, displayText, normaliseHeader, normaliseValue } from './normalise';
 
+/** Bound once: a call through the library index's re-export getter costs more than the hash itself. */
+const hashValue = hash32;
+
 /** A non-empty cell as a reader hands it over; `column` is 1-based. */
 export interface SheetCell {
   column: number;
@@ -266,7 +269,7 @@ export class SheetTables implements SheetSink {
       let hash = cell.hash;
       if (norm === undefined || hash === undefined) {
         norm = normaliseValue(cell.value);
-        hash = hash32(norm);
+        hash = hashValue(norm);
       }
       if (norm === '') continue;
       // Completed in place: the reader's cell is this row's from now on.
