@@ -26,6 +26,14 @@ export function hash32(s: string): number {
 }
 
 const EMPTY = 0xffffffff;
+/** Per bin, whether an empty bin borrows from the right (else the left): fixed, pseudo-random. */
+const DENSIFY_RIGHT: Uint8Array = (() => {
+  const bits = new Uint8Array(MINHASH_SIZE);
+  for (let i = 0; i < MINHASH_SIZE; i++) bits[i] = fmix32((i + 0x2545f491) >>> 0) & 1;
+  return bits;
+})();
+/** Offset per bin of distance, so that a borrowed rank differs from the donor's own. */
+const DENSIFY_STEP = 0x9e3779b1;
 /** Mixes a value's hash again for its rank within the bin, independent of the bits that chose the bin. */
 const RANK_SEED = 0x5bd1e995;
 
@@ -35,9 +43,10 @@ const RANK_SEED = 0x5bd1e995;
  * One-permutation hashing (Li, Owen & Zhang, NIPS 2012): one hash per value picks one of the
  * MINHASH_SIZE bins and the bin keeps its smallest rank, so adding a value costs one hash instead of
  * one per slot, and a column of a million values is sketched as fast as it is read. Bins no value
- * fell into are filled by optimal densification (Shrivastava, ICML 2017): each borrows the rank of a
- * non-empty bin chosen by a fixed random probe sequence, the same in every process, so two
- * signatures stay comparable slot by slot and slot agreement still estimates Jaccard similarity.
+ * fell into are filled by densification (Shrivastava & Li, UAI 2014): each borrows the rank of the
+ * nearest non-empty bin in a fixed random direction, offset by the distance, the same way in every
+ * process, so two signatures stay comparable slot by slot and slot agreement still estimates Jaccard
+ * similarity. Linear in the number of bins, however few values there are.
  */
 export class MinHasher {
   private readonly mins = new Uint32Array(MINHASH_SIZE).fill(EMPTY);
@@ -59,15 +68,27 @@ export class MinHasher {
   signature(): number[] {
     if (this.empty) return [];
     const out = Array.from(this.mins);
-    for (let bin = 0; bin < MINHASH_SIZE; bin++) {
+    const k = MINHASH_SIZE;
+    // The nearest non-empty bin on each side of every bin, circularly: two passes, whatever the count.
+    const left = new Int16Array(k);
+    const right = new Int16Array(k);
+    let last = -1;
+    for (let i = 0; i < 2 * k; i++) {
+      const bin = i % k;
+      if (this.mins[bin] !== EMPTY) last = bin;
+      if (i >= k) left[bin] = last;
+    }
+    last = -1;
+    for (let i = 2 * k - 1; i >= 0; i--) {
+      const bin = i % k;
+      if (this.mins[bin] !== EMPTY) last = bin;
+      if (i < k) right[bin] = last;
+    }
+    for (let bin = 0; bin < k; bin++) {
       if (this.mins[bin] !== EMPTY) continue;
-      for (let attempt = 1; ; attempt++) {
-        const donor = fmix32((Math.imul(bin + 1, 0x9e3779b1) + attempt) >>> 0) & (MINHASH_SIZE - 1);
-        if (this.mins[donor] !== EMPTY) {
-          out[bin] = this.mins[donor];
-          break;
-        }
-      }
+      const donor = DENSIFY_RIGHT[bin] ? right[bin] : left[bin];
+      const distance = (DENSIFY_RIGHT[bin] ? donor - bin + k : bin - donor + k) % k;
+      out[bin] = (this.mins[donor] + Math.imul(distance, DENSIFY_STEP)) >>> 0;
     }
     return out;
   }
