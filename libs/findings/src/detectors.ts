@@ -128,9 +128,10 @@ export function duplicateFinding(input: DetectInput, v: DuplicateVerdict): Detec
     entity: entity.name,
     title: `${input.file} [${table.sheet}] duplicates ${qualified} (${assignment.mapping.length} of ${entity.fields.length} fields, ${table.rowCount} rows)`,
     evidence,
-    // Rounded to two places: a rescan that moves a score in the third decimal is not news.
+    // What the finding says, not how sure the matcher was: a rescan where one official value changed
+    // moves value-overlap scores, and that is not news (the stored evidence is refreshed regardless).
     evidenceHash: evidenceHash({
-      mapping: evidence.mapping.map((p) => [p.column, p.field, round(p.score, 2)]),
+      mapping: evidence.mapping.map((p) => [p.column, p.field]),
       rows: table.rowCount,
       keyOverlap: v.keyOverlap === null ? null : round(v.keyOverlap, 2),
       range: table.range,
