@@ -71,8 +71,15 @@ export function combineSignals(
   // Name and description are two views of the same words: when the field's description names the
   // column better than the field's name does (a cryptic `cr_lim` described as "credit limit"), the
   // name's miss counts for less.
+  const nameScore = evidence.name?.score ?? 0;
   const described = evidence.description?.score ?? 0;
-  const nameDiscount = described > (evidence.name?.score ?? 0) ? Math.max(MIN_NAME_SHARE, 1 - described) : 1;
+  let nameDiscount = described > nameScore ? Math.max(MIN_NAME_SHARE, 1 - described) : 1;
+  // Likewise when many distinct values nearly all belong to the field ("Customer since" holding the
+  // accounts' opening dates): the values name the field better than the header does.
+  const v = evidence.values;
+  if (v !== undefined && v.score >= STRONG_VALUE_GATE && (v.support ?? 0) >= STRONG_VALUE_SUPPORT) {
+    if (v.score > nameScore) nameDiscount = Math.min(nameDiscount, Math.max(MIN_NAME_SHARE, 1 - v.score));
+  }
   for (const name of SIGNAL_NAMES) {
     const e = evidence[name];
     if (e === undefined) continue;

@@ -10,7 +10,8 @@
  *    abbreviations, curated and WordNet synonyms, word forms, truncations, edit distance, token sets),
  *    description and siblings (text-index.ts: BM25 over field names and descriptions), type, format and
  *    distribution (value-profile.ts), values (exact or MinHash containment), allowed values, value
- *    vocabulary, and table context; a signal without evidence is absent, never 0;
+ *    vocabulary, value-by-value fuzzy match of labels against allowed values (value-tokens.ts), and
+ *    table context; a signal without evidence is absent, never 0;
  * 3. model: combineSignals (combine.ts) turns the evidence into one score with the weights of
  *    model-weights.json, fitted by bench/match/train.ts with cross-validation across benchmark and
  *    business cases;
@@ -24,6 +25,7 @@ export { stem } from './stem';
 export { TextIndex, textTokens } from './text-index';
 export { distributionSimilarity, formatSimilarity, valueFormat, valueShape } from './value-profile';
 export { InvertedIndex, lshKeys, trigrams } from './blocking';
+export { codeVariant, ValueTokenIndex, valueTokens } from './value-tokens';
 export {
   containmentEvidence,
   type PairEvidence,

@@ -128,6 +128,76 @@ describe('Matcher signals', () => {
       expect(first).toMatchObject({ field: 'pay_method' });
       expect(first.signals.vocabulary).toBeGreaterThan(0.4);
     });
+
+    it('matches each value with its closest allowed value, token by token (fuzzyValues)', () => {
+      const candidates = top(matcher, [
+        col(0, 'Column 4', 'string', ['Net 30 days', 'Net 60 days', 'net 30', 'Due on receipt (cash)']),
+      ]);
+      const terms = candidates.find((c) => c.field === 'terms')!;
+      expect(candidates[0]).toMatchObject({ field: 'terms' });
+      expect(terms.signals.fuzzyValues).toBeGreaterThan(0.7);
+      expect(terms.signals.allowed).toBeLessThan(0.5);
+      expect(candidates.find((c) => c.field === 'pay_method')?.signals.fuzzyValues ?? 0).toBe(0);
+    });
+  });
+
+  describe('thin evidence in a data dictionary', () => {
+    const described: SorEntity[] = [
+      {
+        system: 'clin',
+        name: 'case',
+        key: [],
+        fields: [
+          field('smoking_status', {
+            description: 'Whether the person smokes',
+            allowedValues: ['Current smoker', 'Former smoker', 'Never smoker'],
+          }),
+          field('smoking_days', {}),
+          field('sex', { description: 'Sex of the person', allowedValues: ['Female', 'Male'] }),
+          field('alcohol', { description: 'Alcohol use', allowedValues: ['Drinker', 'Non-drinker'] }),
+        ],
+      },
+    ];
+    const bare: SorEntity[] = [
+      {
+        ...described[0],
+        fields: described[0].fields.map((f) => ({ ...f, description: undefined, allowedValues: undefined })),
+      },
+    ];
+    const smoking = col(0, 'Smoking', 'string', ['current smoker', 'never', 'former smoker', 'never']);
+
+    it('gives a field left undescribed in a described catalog a description of 0 (weak evidence)', () => {
+      const days = top(new Matcher(described), [smoking]).find((c) => c.field === 'smoking_days')!;
+      expect(days.signals.description).toBe(0);
+      const bareDays = top(new Matcher(bare), [smoking]).find((c) => c.field === 'smoking_days')!;
+      expect(bareDays.signals.description).toBeUndefined();
+    });
+
+    it('gives a field with no list a value match of 0 against a short list of labels, where lists are the rule', () => {
+      const candidates = top(new Matcher(described), [smoking]);
+      const days = candidates.find((c) => c.field === 'smoking_days')!;
+      expect(days.signals.fuzzyValues).toBe(0);
+      expect(candidates[0]).toMatchObject({ field: 'smoking_status' });
+      const bareDays = top(new Matcher(bare), [smoking]).find((c) => c.field === 'smoking_days')!;
+      expect(bareDays.signals.fuzzyValues).toBeUndefined();
+    });
+  });
+
+  it('takes a field that holds every value of the column as type-compatible (yes/no read as booleans)', () => {
+    const catalog: SorEntity[] = [
+      {
+        system: 'crm',
+        name: 'contact',
+        key: [],
+        fields: [
+          field('opted_out', { type: 'string', allowedValues: ['Yes', 'No'] }),
+          field('opted_in', { type: 'string', allowedValues: ['Granted', 'Refused'] }),
+        ],
+      },
+    ];
+    const candidates = top(new Matcher(catalog), [col(0, 'Opted', 'boolean', ['yes', 'no', 'yes'])]);
+    expect(candidates.find((c) => c.field === 'opted_out')!.signals.type).toBe(0.7);
+    expect(candidates.find((c) => c.field === 'opted_in')!.signals.type).toBe(0.4);
   });
 
   it("lets the values decide between fields a header only half names (a contact sheet's company reference)", () => {

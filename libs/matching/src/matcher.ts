@@ -26,6 +26,7 @@ import {
   type PairEvidence,
   sameMeasure,
   type SignalEvidence,
+  TYPE_COMPATIBLE,
   typeCompatibility,
   VALUE_CHECK_CAP,
   VALUE_FULL_CONFIDENCE_AT,
@@ -38,6 +39,7 @@ import {
   type ValueShape,
   valueShape,
 } from './value-profile';
+import { FUZZY_SAMPLE_MAX, ValueTokenIndex } from './value-tokens';
 
 /**
  * Without a key field mapped, the evidence has to come from breadth: either the table is almost
@@ -49,6 +51,21 @@ import {
 export const KEYLESS_MIN_COVERAGE = 0.8;
 export const KEYLESS_BROAD_PAIRS = 4;
 export const KEYLESS_BROAD_COVERAGE = 0.5;
+
+/**
+ * A catalog where at least this share of the fields is described is a data dictionary: there, a
+ * field without a description gets description evidence of 0 at UNDESCRIBED_CONFIDENCE.
+ */
+export const DESCRIBED_CATALOG_SHARE = 0.5;
+export const UNDESCRIBED_CONFIDENCE = 0.5;
+/**
+ * A catalog listing allowed values for at least this share of its fields enumerates its closed lists:
+ * there, a column holding a short list of labels (at most CLOSED_LIST_MAX distinct values) gets
+ * fuzzyValues evidence of 0 at UNLISTED_CONFIDENCE against a field with no list, sample or type.
+ */
+export const ENUMERATED_CATALOG_SHARE = 0.25;
+export const CLOSED_LIST_MAX = 30;
+export const UNLISTED_CONFIDENCE = 0.3;
 
 /**
  * A name key held by more name forms than this (and this share of them) is too common to propose
@@ -113,6 +130,12 @@ interface PreparedColumn {
   formScores: Map<number, number>;
   /** Distinct words of the column's values looked at. */
   wordCount: number;
+  /** Field → mean best token-level match of the column's values among the field's values. */
+  fuzzy: Map<number, number>;
+  /** Distinct label-like column values compared for fuzzy. */
+  fuzzyChecked: number;
+  /** Fields the fuzzy match proposes to blocking (found through a rare token). */
+  fuzzyProposed: Set<number>;
 }
 
 interface Pair {
@@ -150,6 +173,11 @@ export class Matcher {
   /** Fields with value words. */
   private readonly hasValueWords = new Set<number>();
   private readonly text: TextIndex;
+  private readonly fuzzy = new ValueTokenIndex();
+  /** Whether most of the catalog's fields have a description (see UNDESCRIBED_CONFIDENCE). */
+  private readonly describedCatalog: boolean;
+  /** Whether the catalog lists allowed values for a good share of its fields (see UNLISTED_CONFIDENCE). */
+  private readonly enumeratedCatalog: boolean;
 
   constructor(entities: SorEntity[], opts?: Partial<MatchOptions>) {
     this.opts = resolveMatchOptions(opts);
@@ -200,6 +228,8 @@ export class Matcher {
           this.valueWords.add(w, f);
           this.hasValueWords.add(f);
         }
+        if (allowed.size > 0) this.fuzzy.add(f, allowed);
+        else if (sample.length > 0 && sample.length <= FUZZY_SAMPLE_MAX) this.fuzzy.add(f, sample);
         const signature = field.minhash?.length ? field.minhash : signatureOf(undefined, field.values);
         for (const k of lshKeys(signature)) this.lsh.add(k, f);
         const tokens = normaliseName(field.name);
@@ -227,6 +257,10 @@ export class Matcher {
       this.entities.push(prepared);
     }
     this.text = new TextIndex(docs);
+    const described = this.fields.filter((f) => f.hasDescription).length;
+    this.describedCatalog = described >= DESCRIBED_CATALOG_SHARE * this.fields.length && described > 0;
+    const listed = this.fields.filter((f) => f.hasAllowed).length;
+    this.enumeratedCatalog = listed >= ENUMERATED_CATALOG_SHARE * this.fields.length && listed > 0;
     this.commonKeyForms = Math.max(COMMON_KEY_FORMS, COMMON_KEY_SHARE * this.nameForms.length);
   }
 
@@ -396,6 +430,7 @@ export class Matcher {
     for (const [f, n] of column.sampleHits) add(f, (2 * n) / column.checked);
     for (const [f, n] of column.allowedHits) add(f, (2 * n) / column.checked);
     for (const [f, v] of column.vocabulary) add(f, v);
+    for (const f of column.fuzzyProposed) add(f, column.fuzzy.get(f) ?? 0);
     for (const k of lshKeys(column.signature)) for (const f of this.lsh.get(k)) add(f, 0.05);
     if (weight.size <= this.opts.maxCandidates) return weight.keys();
     return [...weight]
@@ -466,12 +501,14 @@ export class Matcher {
       }
     }
     const vocabulary = column.vocabulary.get(f) ?? 0;
+    const fuzzy = column.fuzzy.get(f) ?? 0;
     if (
       name === 0 &&
       description === 0 &&
       (values?.score ?? 0) === 0 &&
       allowedHits === 0 &&
-      vocabulary === 0
+      vocabulary === 0 &&
+      fuzzy === 0
     ) {
       return null;
     }
@@ -479,10 +516,21 @@ export class Matcher {
     const confidence = column.placeholder ? PLACEHOLDER_NAME_CONFIDENCE : 1;
     const evidence: PairEvidence = { name: { score: name, confidence } };
     if (field.hasDescription) evidence.description = { score: description, confidence };
+    else if (this.describedCatalog && !column.placeholder) {
+      // In a data dictionary that describes its fields, one left undescribed (a technical or legacy
+      // field) is known by its name alone: it should not outrank a described field whose description
+      // and values were checked and mostly agree.
+      evidence.description = { score: 0, confidence: UNDESCRIBED_CONFIDENCE };
+    }
     if (field.hasDescription && siblings.size > 0) {
       evidence.siblings = { score: siblings.get(f) ?? 0, confidence: 1 };
     }
-    const type = typeCompatibility(column.profile.type, field.type);
+    let type = typeCompatibility(column.profile.type, field.type);
+    // Every value of the column is a value of the field: whatever the two types were inferred as
+    // ("Yes"/"No" read as booleans, a string field of yes/no answers), the field holds such values.
+    if (type !== undefined && column.checked > 0 && Math.max(sampleHits, allowedHits) >= column.checked) {
+      type = Math.max(type, TYPE_COMPATIBLE);
+    }
     if (type !== undefined) evidence.type = { score: type, confidence: 1 };
     if (values !== undefined) evidence.values = values;
     if (field.hasAllowed && column.checked > 0) {
@@ -491,6 +539,21 @@ export class Matcher {
     if (this.hasValueWords.has(f) && column.wordCount > 0) {
       const conf = Math.min(1, column.wordCount / VALUE_FULL_CONFIDENCE_AT);
       evidence.vocabulary = { score: vocabulary, confidence: conf };
+    }
+    if (column.fuzzyChecked > 0 && this.fuzzy.has(f)) {
+      const conf = Math.min(1, column.fuzzyChecked / VALUE_FULL_CONFIDENCE_AT);
+      evidence.fuzzyValues = { score: fuzzy, confidence: conf };
+    } else if (
+      this.enumeratedCatalog &&
+      column.fuzzyChecked >= 2 &&
+      column.profile.distinct <= CLOSED_LIST_MAX &&
+      field.sampleSize === 0 &&
+      field.type === undefined
+    ) {
+      // A short list of labels in a catalog that enumerates its lists: a field with no list, no
+      // sample and no type is probably not where such a column goes (a count or a date about the
+      // same thing, "days to follow-up" for "lost to follow-up"). Weak evidence, but not none.
+      evidence.fuzzyValues = { score: 0, confidence: UNLISTED_CONFIDENCE };
     }
     if (column.shape && field.shape) {
       const conf = Math.min(1, column.checked / VALUE_FULL_CONFIDENCE_AT);
@@ -523,6 +586,7 @@ export class Matcher {
     }
     const words = placeholder ? [] : textTokens(profile.name);
     const minhash = (profile as ColumnProfile & { minhash?: number[] }).minhash;
+    const fuzzy = this.fuzzy.search(values);
     return {
       profile,
       tokens,
@@ -536,6 +600,9 @@ export class Matcher {
       signature: signatureOf(minhash, profile.values),
       description: words.length > 0 ? this.text.search(words, headerSynonyms(profile.name)) : new Map(),
       formScores: new Map(),
+      fuzzy: fuzzy.scores,
+      fuzzyChecked: fuzzy.checked,
+      fuzzyProposed: fuzzy.proposed,
     };
   }
 

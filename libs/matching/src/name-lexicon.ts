@@ -158,6 +158,28 @@ export const UNIT_TOKENS: readonly string[] = [
 ];
 
 /**
+ * Unit symbols as written in headers and data dictionaries, and the word a description uses for them
+ * ("Tumor size (cm)" against "measured in centimeters"). Symbols that also abbreviate other words
+ * ("min" for minimum, "sec" for secondary) are left out.
+ */
+export const UNIT_NAMES: ReadonlyMap<string, string> = new Map([
+  ['cm', 'centimeter'],
+  ['mm', 'millimeter'],
+  ['km', 'kilometer'],
+  ['kg', 'kilogram'],
+  ['lb', 'pound'],
+  ['lbs', 'pound'],
+  ['ml', 'milliliter'],
+  ['usd', 'dollar'],
+  ['eur', 'euro'],
+  ['hrs', 'hour'],
+  ['yrs', 'year'],
+  ['mos', 'month'],
+  ['wk', 'week'],
+  ['wks', 'week'],
+]);
+
+/**
  * Tokens that qualify rather than name a thing ("company name", "customer id"). They count half in the
  * token-set measure, so that "Company" still scores high against `company_name`, while "Name" alone does
  * not score high against `company_name`.

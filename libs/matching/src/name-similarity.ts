@@ -15,7 +15,7 @@ import {
   SYNONYM_SCORE,
 } from './name-lexicon';
 import { stem } from './stem';
-import { wordnetSynonyms } from './wordnet';
+import { wordnetRelated } from './wordnet';
 
 /**
  * Below this, two different tokens are different words: 0.8 lets one typo through in a five-letter
@@ -163,7 +163,9 @@ export function tokenSimilarity(a: string, b: string): number {
   const group = SYNONYM_GROUP_OF.get(a);
   if (group !== undefined && group === SYNONYM_GROUP_OF.get(b)) return SYNONYM_SCORE;
   if (a.length > 4 && b.length > 4 && stemOf(a) === stemOf(b)) return STEM_SCORE;
-  if (!GENERIC_TOKENS.has(a) && !GENERIC_TOKENS.has(b) && wordnetSynonyms(a).has(b)) return WORDNET_SCORE;
+  if (!GENERIC_TOKENS.has(a) && !GENERIC_TOKENS.has(b) && (wordnetRelated(a, b) || wordnetRelated(b, a))) {
+    return WORDNET_SCORE;
+  }
   if (IDENTIFIER_WORDS.has(a) && IDENTIFIER_WORDS.has(b)) {
     return a === 'id' || b === 'id' ? IDENTIFIER_TO_ID_SCORE : IDENTIFIER_TO_IDENTIFIER_SCORE;
   }

@@ -95,6 +95,14 @@ describe('combineSignals', () => {
     expect(described).toBeGreaterThan(2 * without);
   });
 
+  it("lets many values nearly all the field's discount a header that names something else", () => {
+    const evidence = { name: { score: 0, confidence: 1 }, type: { score: 1, confidence: 1 } };
+    const many = combineSignals({ ...evidence, values: { score: 1, confidence: 1, support: 40 } });
+    const few = combineSignals({ ...evidence, values: { score: 1, confidence: 0.4, support: 4 } });
+    expect(many).toBeGreaterThanOrEqual(DEFAULT_MATCH_OPTIONS.fieldThreshold);
+    expect(few).toBeLessThan(DEFAULT_MATCH_OPTIONS.fieldThreshold);
+  });
+
   it('lets strong value overlap carry a placeholder header', () => {
     const score = combineSignals({
       name: { score: 0, confidence: 0.2 },

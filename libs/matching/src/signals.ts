@@ -21,6 +21,9 @@ export interface SignalEvidence {
  *   when only signatures exist); allowed: share found among the field's allowed values;
  * - vocabulary: the words of the column's values found among the words of the field's values, weighted
  *   by rarity ("Clear cell renal carcinoma" and "Renal cell carcinoma, NOS" share most words);
+ * - fuzzyValues: value by value, how well each column value matches its closest allowed value (or
+ *   value of a small categorical sample) token by token ("G2 Moderately differentiated" and `G2`,
+ *   "pT2" and `T2`; value-tokens.ts);
  * - distribution: numbers or dates spread alike;
  * - table: share of the table's columns that clearly belong to the field's entity.
  */
@@ -33,6 +36,7 @@ export const SIGNAL_NAMES = [
   'values',
   'allowed',
   'vocabulary',
+  'fuzzyValues',
   'distribution',
   'table',
 ] as const;

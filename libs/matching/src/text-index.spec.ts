@@ -54,3 +54,23 @@ describe('headerSynonyms', () => {
     expect(headerSynonyms('Sex').get('sex')).toContain(textTokens('gender')[0]);
   });
 });
+
+describe('units and plurals in descriptions', () => {
+  it('reads a unit symbol as the word a description uses', () => {
+    expect(textTokens('Tumor size (cm)')).toEqual(textTokens('tumor size centimeter'));
+    const index = new TextIndex(
+      [
+        'tumor_dimension Largest dimension of the tumor, measured in centimeters',
+        'tumor_count Number of tumors found',
+      ].map(textTokens),
+    );
+    const scores = index.search(textTokens('Tumor size cm'));
+    expect(scores.get(0)!).toBeGreaterThan(scores.get(1) ?? 0);
+  });
+
+  it('stems a plural and its singular alike', () => {
+    expect(textTokens('customers')).toEqual(textTokens('customer'));
+    expect(textTokens('centimeters')).toEqual(textTokens('centimeter'));
+    expect(textTokens('status')).toEqual(['status']);
+  });
+});

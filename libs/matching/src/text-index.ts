@@ -1,3 +1,4 @@
+import { UNIT_NAMES } from './name-lexicon';
 import { normaliseName } from './name-similarity';
 import { stem } from './stem';
 import { wordnetSynonyms } from './wordnet';
@@ -23,7 +24,9 @@ export function textTokens(text: string): string[] {
 }
 
 function contentWords(text: string): string[] {
-  return normaliseName(text).filter((t) => !DESCRIPTION_STOPWORDS.has(t) && !/^\p{N}+$/u.test(t));
+  return normaliseName(text)
+    .filter((t) => !DESCRIPTION_STOPWORDS.has(t) && !/^\p{N}+$/u.test(t))
+    .map((t) => UNIT_NAMES.get(t) ?? t);
 }
 
 /** Stemmed WordNet synonyms of each stemmed content word of a header, for TextIndex.search. */

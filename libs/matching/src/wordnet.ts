@@ -7,12 +7,30 @@ import { join } from 'node:path';
  * (index and data files, about 25 MB), and looked up lazily per word. Without the package, there are
  * no synonyms: matching goes on with the lexicon alone.
  */
-const POS = ['noun', 'adj'] as const;
+const POS = ['noun', 'adj', 'verb'] as const;
+/**
+ * Senses of a verb looked at, most frequent first: verbs have many loose senses ("run", "set"), and
+ * headers use their common ones ("examined"/"tested", "stop"/"quit").
+ */
+const VERB_SENSES = 4;
 
 interface Part {
+  pos: (typeof POS)[number];
   index: Map<string, number[]>;
   data: Buffer;
 }
+
+/** WordNet's detachment rules for inflected forms ("examined" → "examine", "tested" → "test"). */
+const INFLECTIONS: ReadonlyArray<readonly [string, string]> = [
+  ['ies', 'y'],
+  ['es', ''],
+  ['es', 'e'],
+  ['s', ''],
+  ['ed', ''],
+  ['ed', 'e'],
+  ['ing', ''],
+  ['ing', 'e'],
+];
 
 let parts: Part[] | null | undefined;
 const cache = new Map<string, ReadonlySet<string>>();
@@ -35,7 +53,7 @@ function load(): Part[] | null {
         const offsets = f.slice(4 + pointers + 2, 4 + pointers + 2 + synsets).map(Number);
         index.set(f[0], offsets);
       }
-      return { index, data: readFileSync(join(dir, `data.${pos}`)) };
+      return { pos, index, data: readFileSync(join(dir, `data.${pos}`)) };
     });
   } catch {
     return null;
@@ -61,14 +79,57 @@ export function wordnetSynonyms(word: string): ReadonlySet<string> {
   if (parts !== null && /^\p{L}{3,}$/u.test(word)) {
     const found = new Set<string>();
     for (const part of parts) {
-      for (const offset of part.index.get(word) ?? []) {
-        for (const w of synsetWords(part.data, offset)) if (w !== word && !w.includes('_')) found.add(w);
+      for (const lemma of lemmas(part, word)) {
+        const offsets = part.index.get(lemma) ?? [];
+        for (const offset of part.pos === 'verb' ? offsets.slice(0, VERB_SENSES) : offsets) {
+          for (const w of synsetWords(part.data, offset)) {
+            if (w !== word && w !== lemma && !w.includes('_')) found.add(w);
+          }
+        }
       }
     }
     if (found.size > 0) out = found;
   }
   if (cache.size >= CACHE_MAX) cache.clear();
   cache.set(word, out);
+  return out;
+}
+
+/** The word itself when WordNet knows it in this part of speech, else its base forms that it knows. */
+function lemmas(part: Part, word: string): string[] {
+  if (part.index.has(word)) return [word];
+  const out: string[] = [];
+  for (const [suffix, repl] of INFLECTIONS) {
+    if (word.length - suffix.length < 3 || !word.endsWith(suffix)) continue;
+    const base = word.slice(0, -suffix.length) + repl;
+    if (part.index.has(base) && !out.includes(base)) out.push(base);
+  }
+  return out;
+}
+
+/**
+ * Whether two lowercase words share a WordNet sense, either way round and through their base forms
+ * ("examined" and "tested" through "examine").
+ */
+export function wordnetRelated(a: string, b: string): boolean {
+  const sa = wordnetSynonyms(a);
+  if (sa.size === 0) return false;
+  if (sa.has(b)) return true;
+  for (const lemma of baseForms(b)) if (sa.has(lemma)) return true;
+  return false;
+}
+
+const bases = new Map<string, readonly string[]>();
+
+/** The base forms WordNet knows of a word, in any part of speech (cached: this runs per token pair). */
+function baseForms(word: string): readonly string[] {
+  let out = bases.get(word);
+  if (out === undefined) {
+    if (parts === undefined) parts = load();
+    out = parts === null ? [] : [...new Set(parts.flatMap((part) => lemmas(part, word)))];
+    if (bases.size >= CACHE_MAX) bases.clear();
+    bases.set(word, out);
+  }
   return out;
 }
 
