@@ -4,7 +4,12 @@ import { createConnector, gdriveConfigSchema, GoogleDriveConnector } from '@shad
 import type { FileChanges } from '@shadowscan/domain';
 import { DriveEmulator, parseQuery } from './emulators/drive.emulator';
 import { Tenant } from './emulators/tenant';
-import { scanRemoteSource, startRemoteHarness, type RemoteHarness } from './support/remote-scan';
+import {
+  findingKindsAt,
+  scanRemoteSource,
+  startRemoteHarness,
+  type RemoteHarness,
+} from './support/remote-scan';
 
 jest.setTimeout(60_000);
 
@@ -264,16 +269,13 @@ describe('a Google Drive file renamed or moved in the source', () => {
     };
     await scanRemoteSource(harness, 'rename-gd', 'gdrive', config);
     const before = await harness.openFindings();
-    const kindsAt = (findings: typeof before, p: string) =>
-      findings
-        .filter((f) => f.file === p)
-        .map((f) => f.kind)
-        .sort();
-    const withFindings = tenant.spreadsheets().filter((s) => kindsAt(before, emu.humanPath(s.item)).length);
+    const withFindings = tenant
+      .spreadsheets()
+      .filter((s) => findingKindsAt(before, emu.humanPath(s.item)).length);
     const renamed = withFindings.find((s) => !emu.ownerOf(s.drive))!.item;
     const moved = withFindings.find((s) => emu.ownerOf(s.drive))!.item;
     const oldPaths = [renamed, moved].map((i) => emu.humanPath(i));
-    const kinds = oldPaths.map((p) => kindsAt(before, p));
+    const kinds = oldPaths.map((p) => findingKindsAt(before, p));
     const drive = tenant.driveOf(moved);
     const target = [...drive.items.values()].find((i) => i.kind === 'folder' && i.id !== moved.parent)!;
     tenant.rename(renamed, `Renamed ${renamed.name}`);
@@ -284,8 +286,8 @@ describe('a Google Drive file renamed or moved in the source', () => {
     expect(second.progress.files).toMatchObject({ changed: 2, deleted: 0, analyzed: 2, failed: 0 });
     expect(emu.fetched() - downloads).toBe(2);
     const after = await harness.openFindings();
-    for (const p of oldPaths) expect(kindsAt(after, p)).toEqual([]);
-    expect([renamed, moved].map((i) => kindsAt(after, emu.humanPath(i)))).toEqual(kinds);
+    for (const p of oldPaths) expect(findingKindsAt(after, p)).toEqual([]);
+    expect([renamed, moved].map((i) => findingKindsAt(after, emu.humanPath(i)))).toEqual(kinds);
 
     const source = (await harness.store.getSourceByName('rename-gd'))!;
     const files = (await harness.store.listFiles(source.id, { limit: 1000 })).items;

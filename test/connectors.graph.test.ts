@@ -3,7 +3,12 @@ import { createConnector, GraphConnector } from '@shadowscan/connectors';
 import { UnreadableFileError, type FileChanges } from '@shadowscan/domain';
 import { GraphEmulator } from './emulators/graph.emulator';
 import { Tenant } from './emulators/tenant';
-import { scanRemoteSource, startRemoteHarness, type RemoteHarness } from './support/remote-scan';
+import {
+  findingKindsAt,
+  scanRemoteSource,
+  startRemoteHarness,
+  type RemoteHarness,
+} from './support/remote-scan';
 
 jest.setTimeout(60_000);
 
@@ -229,17 +234,12 @@ describe('a SharePoint file renamed or moved in the source', () => {
     const config = { ...emu.sourceConfig('SS_TEST_GRAPH_SECRET3'), readAhead: 2 };
     await scanRemoteSource(harness, 'rename-sp', 'sharepoint', config);
     const before = await harness.openFindings();
-    const kindsAt = (findings: typeof before, p: string) =>
-      findings
-        .filter((f) => f.file === p)
-        .map((f) => f.kind)
-        .sort();
     const [renamed, moved] = tenant
       .spreadsheets()
-      .filter((s) => kindsAt(before, emu.humanPath(s.item)).length > 0)
+      .filter((s) => findingKindsAt(before, emu.humanPath(s.item)).length > 0)
       .map((s) => s.item);
     const oldPaths = [renamed, moved].map((i) => emu.humanPath(i));
-    const kinds = oldPaths.map((p) => kindsAt(before, p));
+    const kinds = oldPaths.map((p) => findingKindsAt(before, p));
     const drive = tenant.driveOf(moved);
     const target = [...drive.items.values()].find((i) => i.kind === 'folder' && i.id !== moved.parent)!;
     tenant.rename(renamed, `Renamed ${renamed.name}`);
@@ -251,8 +251,8 @@ describe('a SharePoint file renamed or moved in the source', () => {
     expect(second.progress.files).toMatchObject({ changed: 2, deleted: 0, analyzed: 2, failed: 0 });
     expect(emu.fetched() - downloads).toBe(2);
     const after = await harness.openFindings();
-    for (const p of oldPaths) expect(kindsAt(after, p)).toEqual([]);
-    expect([renamed, moved].map((i) => kindsAt(after, emu.humanPath(i)))).toEqual(kinds);
+    for (const p of oldPaths) expect(findingKindsAt(after, p)).toEqual([]);
+    expect([renamed, moved].map((i) => findingKindsAt(after, emu.humanPath(i)))).toEqual(kinds);
     const resolved = (await harness.store.listFindings({ status: 'resolved', limit: 1000 })).items;
     expect(oldPaths.every((p) => resolved.some((f) => f.file === p))).toBe(true);
 

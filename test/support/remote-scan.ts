@@ -76,3 +76,14 @@ export async function scanRemoteSource(
     analysed: new Set(rows.filter((r) => r.state === 'done').map((r) => r.file_id)),
   };
 }
+
+/** The kinds of the findings filed under one path, sorted: what a rename must carry to the new path. */
+export function findingKindsAt(
+  findings: ReadonlyArray<{ file: string; kind: string }>,
+  path: string,
+): string[] {
+  return findings
+    .filter((f) => f.file === path)
+    .map((f) => f.kind)
+    .sort();
+}

@@ -64,28 +64,28 @@ export class SharedStrings {
   }
 
   push(text: string): void {
-    const bytes = Buffer.byteLength(text);
-    if (this.used + bytes > this.current.length) this.newChunk(bytes);
-    this.current.write(text, this.used, 'utf8');
-    if (this.count === this.chunkOf.length) this.grow();
-    this.chunkOf[this.count] = this.chunks.length - 1;
-    this.offsetOf[this.count] = this.used;
-    this.lengthOf[this.count] = bytes;
-    this.used += bytes;
-    this.count++;
+    // Reserved first: reserving may start a new chunk.
+    const at = this.reserve(Buffer.byteLength(text));
+    this.current.write(text, at, 'utf8');
   }
 
   /** Adds a string given as its UTF-8 bytes `bytes[start, end)`, without decoding it. */
   pushBytes(bytes: Buffer, start: number, end: number): void {
-    const length = end - start;
+    const at = this.reserve(end - start);
+    bytes.copy(this.current, at, start, end);
+  }
+
+  /** Indexes the next string, `length` bytes long, and returns where in `current` to write it. */
+  private reserve(length: number): number {
     if (this.used + length > this.current.length) this.newChunk(length);
-    bytes.copy(this.current, this.used, start, end);
     if (this.count === this.chunkOf.length) this.grow();
+    const at = this.used;
     this.chunkOf[this.count] = this.chunks.length - 1;
-    this.offsetOf[this.count] = this.used;
+    this.offsetOf[this.count] = at;
     this.lengthOf[this.count] = length;
     this.used += length;
     this.count++;
+    return at;
   }
 
   get(index: number): string | undefined {

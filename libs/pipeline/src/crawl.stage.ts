@@ -61,30 +61,7 @@ export class CrawlStage implements JobHandler<'crawl'> {
   /** A new catalog version changes every match: unchanged files are analysed again too. */
   private async addUnchangedFiles(sourceId: string, changes: FileChanges): Promise<void> {
     const changed = new Set([...changes.upserts.map((f) => f.id), ...changes.deletions.map((f) => f.id)]);
-    const known = await this.store.db
-      .selectFrom('files')
-      .selectAll()
-      .where('source_id', '=', sourceId)
-      .where('deleted_at', 'is', null)
-      .execute();
-    for (const f of known) {
-      if (changed.has(f.id)) continue;
-      changes.upserts.push({
-        id: f.id,
-        path: f.path,
-        name: f.name,
-        size: Number(f.size),
-        modifiedAt: new Date(f.modified_at).toISOString(),
-        version: f.version,
-        sha256: f.sha256 ?? undefined,
-        sharingScope: f.sharing_scope ?? undefined,
-        lastModifiedBy: f.last_modified_by ?? undefined,
-        mimeType: f.mime_type ?? undefined,
-        contentHash: f.content_hash ?? undefined,
-        webUrl: f.web_url ?? undefined,
-        etag: f.etag ?? undefined,
-      });
-    }
+    for (const f of await this.store.liveFiles(sourceId)) if (!changed.has(f.id)) changes.upserts.push(f);
     changes.upserts.sort((a, b) => a.path.localeCompare(b.path));
   }
 }

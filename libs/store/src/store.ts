@@ -514,6 +514,31 @@ export class ShadowscanStore {
     });
   }
 
+  /** The live files of a source as a crawl would report them (the inverse of fileRow). */
+  async liveFiles(sourceId: string): Promise<Array<FileChanges['upserts'][number]>> {
+    const rows = await this.db
+      .selectFrom('files')
+      .selectAll()
+      .where('source_id', '=', sourceId)
+      .where('deleted_at', 'is', null)
+      .execute();
+    return rows.map((f) => ({
+      id: f.id,
+      path: f.path,
+      name: f.name,
+      size: Number(f.size),
+      modifiedAt: new Date(f.modified_at).toISOString(),
+      version: f.version,
+      sha256: f.sha256 ?? undefined,
+      sharingScope: f.sharing_scope ?? undefined,
+      lastModifiedBy: f.last_modified_by ?? undefined,
+      mimeType: f.mime_type ?? undefined,
+      contentHash: f.content_hash ?? undefined,
+      webUrl: f.web_url ?? undefined,
+      etag: f.etag ?? undefined,
+    }));
+  }
+
   /** The inventory row of a file as a crawl reports it. */
   private fileRow(scan: ScanRow, f: FileChanges['upserts'][number]) {
     return {
