@@ -16,7 +16,11 @@ interface Pending {
  */
 export class InlineJobQueue implements JobQueue {
   readonly driver = 'inline' as const;
-  private readonly waiting: Pending[] = [];
+  /** Jobs ready to run, first in first out; `head` is the next one (no shifting of a large array). */
+  private ready: Pending[] = [];
+  private head = 0;
+  /** Retries waiting for their backoff; few at any time. */
+  private readonly delayed: Pending[] = [];
   private readonly seen = new Set<string>();
   private registry: JobRegistry | null = null;
   private concurrency = 1;
@@ -32,7 +36,7 @@ export class InlineJobQueue implements JobQueue {
     const id = jobIdFor(name, payload);
     if (this.seen.has(id)) return;
     this.seen.add(id);
-    this.waiting.push({ id, name, payload, attempt: 1, notBefore: 0 });
+    this.ready.push({ id, name, payload, attempt: 1, notBefore: 0 });
     this.pump();
   }
 
@@ -64,16 +68,23 @@ export class InlineJobQueue implements JobQueue {
   }
 
   private isIdle(): boolean {
-    return this.active === 0 && this.waiting.length === 0;
+    return this.active === 0 && this.head === this.ready.length && this.delayed.length === 0;
   }
 
+  /**
+   * Starts ready jobs up to the concurrency. Called on every add and every finished job, so it must not
+   * grow with the backlog (a crawl adds thousands of jobs at once).
+   */
   private pump(): void {
     if (!this.registry || this.closed) return;
     const now = Date.now();
-    while (this.active < this.concurrency) {
-      const i = this.waiting.findIndex((j) => j.notBefore <= now);
-      if (i < 0) break;
-      const [job] = this.waiting.splice(i, 1);
+    this.promoteDue(now);
+    while (this.active < this.concurrency && this.head < this.ready.length) {
+      const job = this.ready[this.head++];
+      if (this.head > 1024 && this.head * 2 > this.ready.length) {
+        this.ready = this.ready.slice(this.head);
+        this.head = 0;
+      }
       this.active++;
       void this.run(job).finally(() => {
         this.active--;
@@ -81,9 +92,17 @@ export class InlineJobQueue implements JobQueue {
         if (this.isIdle()) this.idleWaiters.splice(0).forEach((r) => r());
       });
     }
-    const next = this.waiting.reduce((m, j) => Math.min(m, j.notBefore), Infinity);
     if (this.timer) clearTimeout(this.timer);
-    this.timer = next !== Infinity && next > now ? setTimeout(() => this.pump(), next - now) : null;
+    const next = this.delayed.reduce((m, j) => Math.min(m, j.notBefore), Infinity);
+    this.timer = next !== Infinity ? setTimeout(() => this.pump(), Math.max(0, next - now)) : null;
+  }
+
+  /** Retries whose backoff has passed join the end of the ready queue. */
+  private promoteDue(now: number): void {
+    for (let i = 0; i < this.delayed.length;) {
+      if (this.delayed[i].notBefore <= now) this.ready.push(...this.delayed.splice(i, 1));
+      else i++;
+    }
   }
 
   private async run(job: Pending): Promise<void> {
@@ -97,7 +116,7 @@ export class InlineJobQueue implements JobQueue {
       const err = e instanceof Error ? e : new Error(String(e));
       if (!(err instanceof PermanentJobError) && job.attempt < this.defaults.attempts) {
         const delay = this.defaults.backoffMs * 2 ** (job.attempt - 1);
-        this.waiting.push({ ...job, attempt: job.attempt + 1, notBefore: Date.now() + delay });
+        this.delayed.push({ ...job, attempt: job.attempt + 1, notBefore: Date.now() + delay });
         return;
       }
       this.errors.push(err);
