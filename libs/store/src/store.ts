@@ -49,6 +49,28 @@ export interface FindingFilter {
   offset?: number;
 }
 
+/**
+ * Other pending files of a scan are counted up to this cap: enough to know that this file was not among
+ * the last ones, so the caller can skip the check that finalises the scan (see `RecordedAnalysis`).
+ */
+const PENDING_COUNT_CAP = 512;
+
+export interface RecordedAnalysis {
+  /** False when the file was already done (a redelivered job): nothing was written. */
+  recorded: boolean;
+  /** Finding changes recorded for delivery. */
+  changes: number;
+  /**
+   * The scan's other pending files as this transaction saw them, capped at PENDING_COUNT_CAP. Files that
+   * finish while this transaction runs still count, so only a value at the cap proves this file was
+   * not the last: below it the caller must check (`finalizeIfDone`). The cap must exceed the number of
+   * analyses that can run at once across all workers.
+   */
+  pendingLeft: number;
+}
+
+export const FINALIZE_CHECK_BELOW = PENDING_COUNT_CAP;
+
 export interface AnalysisRecord {
   scanId: string;
   sourceId: string;
@@ -632,41 +654,40 @@ export class ShadowscanStore {
    * file was already done, a redelivered job: nothing is written) and how many finding changes it
    * recorded for delivery.
    */
-  async recordAnalysis(a: AnalysisRecord): Promise<{ recorded: boolean; changes: number }> {
+  async recordAnalysis(a: AnalysisRecord): Promise<RecordedAnalysis> {
     return this.transaction(async (trx) => {
-      const claimed = await trx
-        .updateTable('scan_files')
-        .set({
-          state: 'done',
-          tables: a.tables,
-          matched_tables: a.matchedTables,
-          error_code: a.errorCode,
-          finished_at: new Date(),
-        })
-        .where('scan_id', '=', a.scanId)
-        .where('file_id', '=', a.fileId)
-        .where('state', '=', 'pending')
-        .returning('file_id')
-        .executeTakeFirst();
-      if (!claimed) return { recorded: false, changes: 0 };
-      const analysis = {
-        source_id: a.sourceId,
-        file_id: a.fileId,
-        version: a.version,
-        fingerprint: a.fingerprint === null ? null : JSON.stringify(a.fingerprint),
-        matches: a.matches === null ? null : JSON.stringify(a.matches),
-        error_code: a.errorCode,
-      };
-      await trx
-        .insertInto('analyses')
-        .values(analysis)
-        .onConflict((oc) => oc.columns(['source_id', 'file_id', 'version']).doUpdateSet(analysis))
-        .execute();
-      await trx
-        .deleteFrom('table_signatures')
-        .where('source_id', '=', a.sourceId)
-        .where('file_id', '=', a.fileId)
-        .execute();
+      const fingerprint = a.fingerprint === null ? null : JSON.stringify(a.fingerprint);
+      const matches = a.matches === null ? null : JSON.stringify(a.matches);
+      // One round trip: claim the file (only while pending: a redelivered job writes nothing), upsert
+      // its analysis and clear its old table signatures, and count the scan's other pending files.
+      // Data-modifying CTEs run once whether or not the select reads them, and all see the statement's
+      // snapshot: the file still counts as pending there, hence its exclusion.
+      const { rows } = await sql<{ claimed: number; pending_left: number }>`
+        with claimed as (
+          update scan_files
+          set state = 'done', tables = ${a.tables}, matched_tables = ${a.matchedTables},
+              error_code = ${a.errorCode}, finished_at = now()
+          where scan_id = ${a.scanId} and file_id = ${a.fileId} and state = 'pending'
+          returning file_id
+        ), analysis as (
+          insert into analyses (source_id, file_id, version, fingerprint, matches, error_code)
+          select ${a.sourceId}, ${a.fileId}, ${a.version}, ${fingerprint}::json, ${matches}::json, ${a.errorCode}
+          from claimed
+          on conflict (source_id, file_id, version) do update set
+            fingerprint = excluded.fingerprint, matches = excluded.matches, error_code = excluded.error_code
+        ), cleared as (
+          delete from table_signatures
+          where source_id = ${a.sourceId} and file_id = ${a.fileId} and exists (select 1 from claimed)
+        )
+        select (select count(*) from claimed)::int as claimed,
+               (select count(*)::int from (
+                  select 1 from scan_files
+                  where scan_id = ${a.scanId} and state = 'pending' and file_id <> ${a.fileId}
+                  limit ${PENDING_COUNT_CAP}
+               ) p) as pending_left
+      `.execute(trx);
+      const { claimed, pending_left: pendingLeft } = rows[0];
+      if (!claimed) return { recorded: false, changes: 0, pendingLeft };
       if (a.signatures?.length) {
         await trx
           .insertInto('table_signatures')
@@ -687,7 +708,7 @@ export class ShadowscanStore {
           .execute();
       }
       await this.applyFindings(trx, a);
-      return { recorded: true, changes: this.pendingEvents.get(trx)!.length };
+      return { recorded: true, changes: this.pendingEvents.get(trx)!.length, pendingLeft };
     });
   }
 
