@@ -1,16 +1,17 @@
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createConnector, type GraphConnector } from '@shadowscan/connectors';
-import { GraphEmulator } from '../../test/emulators/graph.emulator';
-import { DriveEmulator } from '../../test/emulators/drive.emulator';
-import { Tenant, type TItem } from '../../test/emulators/tenant';
+import { Tenant } from '../../test/emulators/tenant';
 import { scanRemoteSource, startRemoteHarness } from '../../test/support/remote-scan';
+import type { HostFile, HostRequest, HostStats } from './emulator-host';
 
 /**
  * End-to-end crawl benchmark: a generated tenant served by the emulators with latency and throttling,
  * scanned by the embedded pipeline exactly as the CLI runs it (inline queue, concurrency 2, PGlite on
- * disk) with the connectors' default settings. Then 50 files change, 10 are deleted, 10 are added,
+ * disk) with the connectors' default settings. The emulator runs in a child process (emulator-host.ts,
+ * compiled by `npm run bench:crawl`): the service being crawled must not share the scanner's thread. Then 50 files change, 10 are deleted, 10 are added,
  * and a second scan must analyse exactly those 60 and resolve the deleted files' findings.
  *
  * Environment: BENCH_SPREADSHEETS (5000), BENCH_DRIVES (20), BENCH_OTHERS (1000), BENCH_LATENCY_MS (50),
@@ -37,29 +38,38 @@ afterAll(() => {
 
 describe.each(KINDS)('crawl bench: %s', (kind) => {
   it('first scan, then 50 changed + 10 deleted + 10 added', async () => {
-    const tenant = Tenant.generate({
-      drives: DRIVES,
-      spreadsheets: SPREADSHEETS,
-      others: OTHERS,
-      nativeRate: kind === 'gdrive' ? 0.1 : 0,
-      seed: 11,
-    });
-    const faults = { latencyMs: LATENCY, throttleRate: THROTTLE, retryAfterSec: RETRY_AFTER };
-    const emu =
-      kind === 'sharepoint'
-        ? await new GraphEmulator(tenant, { ...faults, pageSize: 200 }).start()
-        : await new DriveEmulator(tenant, { ...faults, pageSize: 1000 }).start();
+    const emu = await EmulatorHost.start();
     const dataDir = mkdtempSync(path.join(tmpdir(), 'ss-bench-db-'));
     const harness = await startRemoteHarness({ concurrency: 2, dataDir });
     try {
-      const config = emu.sourceConfig(`SS_BENCH_${kind.toUpperCase()}_SECRET`);
-      const sheets = tenant.spreadsheets();
+      const secretEnv = `SS_BENCH_${kind.toUpperCase()}_SECRET`;
+      const { config, secret } = await emu.call<{ config: Record<string, unknown>; secret: string }>({
+        op: 'start',
+        kind: kind as 'sharepoint',
+        tenant: {
+          drives: DRIVES,
+          spreadsheets: SPREADSHEETS,
+          others: OTHERS,
+          nativeRate: kind === 'gdrive' ? 0.1 : 0,
+          seed: 11,
+        },
+        faults: {
+          latencyMs: LATENCY,
+          throttleRate: THROTTLE,
+          retryAfterSec: RETRY_AFTER,
+          pageSize: kind === 'sharepoint' ? 200 : 1000,
+        },
+        secretEnv,
+      });
+      process.env[secretEnv] = secret;
+      const sheets = await emu.call<HostFile[]>({ op: 'spreadsheets' });
       out(
         `\n[${kind}] tenant: ${sheets.length} spreadsheets + ${OTHERS} other files in ${DRIVES} drives; ` +
-          `${LATENCY} ms latency, ${THROTTLE * 100}% throttled (Retry-After ${RETRY_AFTER} s)`,
+          `${LATENCY} ms latency, ${THROTTLE * 100}% throttled (Retry-After ${RETRY_AFTER} s); emulator in process ${emu.pid}`,
       );
 
       const first = await scanRemoteSource(harness, `bench-${kind}`, kind as 'sharepoint', config);
+      const firstStats = await emu.call<HostStats>({ op: 'stats' });
       const crawled = await harness.store.getScan(first.scan.id);
       out(
         `[${kind}] crawl (listing + recording) took ${new Date(crawled!.crawled_at!).getTime() - new Date(crawled!.started_at!).getTime()} ms`,
@@ -68,7 +78,7 @@ describe.each(KINDS)('crawl bench: %s', (kind) => {
       out(
         `[${kind}] first scan:  ${first.progress.files.analyzed} analysed (${first.progress.files.failed} failed) in ` +
           `${(first.elapsedMs / 1000).toFixed(1)} s = ${firstRate.toFixed(1)} files/s; ` +
-          `requests ${emu.faults.counts.requests}, throttled ${emu.faults.counts.throttled}, downloads ${emu.fetched()}`,
+          `requests ${firstStats.requests}, throttled ${firstStats.throttled}, downloads ${firstStats.downloads}`,
       );
       expect(first.progress.status).toBe('completed');
       expect(first.failures).toEqual([]);
@@ -77,22 +87,20 @@ describe.each(KINDS)('crawl bench: %s', (kind) => {
       // Every spreadsheet analysed exactly once: one analysis row per file, one download per file.
       const analyses = await harness.store.db.selectFrom('analyses').select('file_id').execute();
       expect(analyses.length).toBe(sheets.length);
-      expect(emu.fetched()).toBe(sheets.length);
+      expect(firstStats.downloads).toBe(sheets.length);
 
       const byPath = await findingsByFile(harness);
-      const pathOf = (item: TItem) => emu.humanPath(item);
-      const withFindings = sheets.filter((s) => byPath.has(pathOf(s.item))).map((s) => s.item);
+      const withFindings = sheets.filter((s) => byPath.has(s.path));
       const deleted = withFindings.slice(0, 10);
-      const candidates = sheets.map((s) => s.item).filter((i) => !deleted.includes(i));
+      const candidates = sheets.filter((s) => !deleted.includes(s));
       const step = Math.max(1, Math.floor(candidates.length / 50));
       const changed = candidates.filter((_, i) => i % step === 0).slice(0, 50);
-      const requestsBefore = emu.faults.counts.requests;
-      const downloadsBefore = emu.fetched();
-      tenant.remove(deleted);
-      tenant.change(changed);
-      const added = tenant.add(10);
+      await emu.call({ op: 'remove', ids: deleted.map((s) => s.id) });
+      await emu.call({ op: 'change', ids: changed.map((s) => s.id) });
+      const added = await emu.call<HostFile[]>({ op: 'add', n: 10 });
 
       const second = await scanRemoteSource(harness, `bench-${kind}`, kind as 'sharepoint', config);
+      const secondStats = await emu.call<HostStats>({ op: 'stats' });
       const recrawled = (await harness.store.getScan(second.scan.id))!;
       out(
         `[${kind}] second crawl (listing + recording) took ${new Date(recrawled.crawled_at!).getTime() - new Date(recrawled.started_at!).getTime()} ms`,
@@ -101,14 +109,14 @@ describe.each(KINDS)('crawl bench: %s', (kind) => {
       out(
         `[${kind}] second scan: ${second.progress.files.analyzed} analysed, ${second.progress.files.deleted} deleted in ` +
           `${(second.elapsedMs / 1000).toFixed(1)} s = ${secondRate.toFixed(1)} files/s (changed files); ` +
-          `requests ${emu.faults.counts.requests - requestsBefore}, downloads ${emu.fetched() - downloadsBefore}`,
+          `requests ${secondStats.requests - firstStats.requests}, downloads ${secondStats.downloads - firstStats.downloads}`,
       );
       expect(second.failures).toEqual([]);
       expect(second.progress.files).toMatchObject({ changed: 60, deleted: 10, analyzed: 60, failed: 0 });
-      const expectedIds = [...changed, ...added].map((i) => emu.fileId(i)).sort();
+      const expectedIds = [...changed, ...added].map((s) => s.fileId).sort();
       expect([...second.analysed].sort()).toEqual(expectedIds);
       const after = await findingsByFile(harness);
-      const stillOpen = deleted.filter((i) => after.has(pathOf(i)));
+      const stillOpen = deleted.filter((s) => after.has(s.path));
       out(
         `[${kind}] deleted files with findings: ${deleted.length}, findings still open on them: ${stillOpen.length}`,
       );
@@ -122,7 +130,7 @@ describe.each(KINDS)('crawl bench: %s', (kind) => {
         firstScanFilesPerSecond: firstRate,
         secondScanSeconds: second.elapsedMs / 1000,
         secondScanFilesPerSecond: secondRate,
-        emulator: { ...emu.faults.counts, downloads: emu.fetched() },
+        emulator: secondStats,
         budget: stats,
       };
       out(`[${kind}] budget: ${JSON.stringify(stats)}`);
@@ -171,6 +179,60 @@ describe.each(KINDS)('crawl bench: %s', (kind) => {
     }
   },
 );
+
+/** The emulator's child process, asked over IPC; each request gets its own answer. */
+class EmulatorHost {
+  private next = 0;
+  private readonly waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+
+  private constructor(private readonly child: ChildProcess) {
+    child.on('message', (msg: { id: number; result?: unknown; error?: string }) => {
+      const w = this.waiting.get(msg.id);
+      this.waiting.delete(msg.id);
+      if (msg.error !== undefined) w?.reject(new Error(`emulator: ${msg.error}`));
+      else w?.resolve(msg.result);
+    });
+    child.on('exit', (code) => {
+      for (const w of this.waiting.values()) w.reject(new Error(`emulator process exited (${code})`));
+      this.waiting.clear();
+    });
+  }
+
+  static async start(): Promise<EmulatorHost> {
+    const script = path.join(
+      __dirname,
+      '..',
+      '..',
+      'dist',
+      'bench-crawl',
+      'bench',
+      'crawl',
+      'emulator-host.js',
+    );
+    if (!existsSync(script))
+      throw new Error(`${script} is missing: run the benchmark with npm run bench:crawl`);
+    return new EmulatorHost(fork(script, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  call<T = unknown>(req: HostRequest): Promise<T> {
+    const id = this.next++;
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.child.send({ id, req });
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise((r) => this.child.once('exit', r));
+    await this.call({ op: 'stop' }).catch(() => undefined);
+    await exited;
+  }
+}
 
 async function findingsByFile(h: Awaited<ReturnType<typeof startRemoteHarness>>): Promise<Set<string>> {
   return new Set((await h.openFindings()).map((f) => f.file));

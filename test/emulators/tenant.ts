@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 /**
@@ -57,12 +57,18 @@ export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsh
 export const GSHEET_MIME = 'application/vnd.google-apps.spreadsheet';
 export const FOLDER_MIME = 'application/vnd.google-apps.folder';
 
-const CUSTOMERS = readFileSync(
-  path.join(__dirname, '..', '..', 'examples', 'systems', 'crm', 'customers.csv'),
-  'utf8',
-)
+const CUSTOMERS = readFileSync(fromRepo('examples', 'systems', 'crm', 'customers.csv'), 'utf8')
   .trim()
   .split('\n');
+
+/** A file of the repository, from here or from a compiled copy of this module under dist/. */
+function fromRepo(...parts: string[]): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, ...parts);
+    if (existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) throw new Error(`${path.join(...parts)} not found above ${__dirname}`);
+  }
+}
 
 export class Tenant {
   readonly drives: TDrive[] = [];
