@@ -26,6 +26,8 @@ const common = {
   SHADOWSCAN_KEEP_FAILED_JOBS: int(0, 1_000_000).default(5_000),
   SHADOWSCAN_MAX_FILE_MB: int(1, 10_000).default(100),
   SHADOWSCAN_FILE_TIMEOUT_MS: int(100, 3_600_000).default(120_000),
+  /** Threads that analyse files beside the main one; 0 keeps analysis on it. Default: cores - 1, at most 4. */
+  SHADOWSCAN_ANALYSIS_THREADS: int(0, 64).optional(),
   // Findings: thresholds a data owner can reason about, and how much evidence shows.
   SHADOWSCAN_MIN_FIELD_COVERAGE: share.default(0.34),
   SHADOWSCAN_MIN_KEY_OVERLAP: share.default(0.5),

@@ -12,10 +12,11 @@ import {
   type JobPayloads,
   type JobQueue,
 } from '@shadowscan/queue';
-import { ShadowscanStore } from '@shadowscan/store';
+import { FINALIZE_CHECK_BELOW, ShadowscanStore } from '@shadowscan/store';
 import { connectorFor } from './connector-for';
 import type { SorEntity } from '@shadowscan/domain';
 import { analyzeFile, unreadableResult, type AnalyzeFileResult } from './analyze-file';
+import { AnalysisPool, type ThreadInput } from './analysis.pool';
 import { CatalogCache } from './catalog.cache';
 import { entityRef } from './official-rows';
 import { thresholdsOf, evidenceOf } from './pipeline-config';
@@ -34,6 +35,8 @@ export class AnalyzeStage implements JobHandler<'analyze'>, OnApplicationShutdow
   private readonly pools = new Map<string, Pool>();
   /** Catalog version + entity whose official rows are known to be indexed. */
   private readonly indexed = new Set<string>();
+  /** Analysis threads, started with the first file (undefined: not yet; null: analyse on this thread). */
+  private pool: AnalysisPool | null | undefined;
 
   constructor(
     private readonly store: ShadowscanStore,
@@ -48,9 +51,10 @@ export class AnalyzeStage implements JobHandler<'analyze'>, OnApplicationShutdow
     const { scanFile, source } = ctx;
     // A redelivered job (the file is already done) still makes sure its changes are delivered.
     let deliver = true;
+    // Whether this may have been the scan's last pending file: then it asks for the scan's finalisation.
+    let mayBeLast = true;
     if (scanFile.state === 'pending') {
       if (!source) throw new PermanentJobError(`scan ${p.scanId} or source ${p.sourceId} does not exist`);
-      const { catalog, matcher } = await this.catalogs.get(ctx.catalogVersion);
       const maxBytes = this.cfg.SHADOWSCAN_MAX_FILE_MB * 1024 * 1024;
       const started = Date.now();
       let result: AnalyzeFileResult;
@@ -61,16 +65,13 @@ export class AnalyzeStage implements JobHandler<'analyze'>, OnApplicationShutdow
           maxBytes,
         );
         try {
-          result = await analyzeFile({
+          result = await this.analyze(ctx.catalogVersion, {
             absPath: opened.path,
             file: scanFile.path,
             sourceId: source.id,
-            catalog,
-            matcher,
             limits: { maxFileBytes: maxBytes, timeoutMs: this.cfg.SHADOWSCAN_FILE_TIMEOUT_MS },
             thresholds: thresholdsOf(this.cfg),
             evidence: evidenceOf(this.cfg),
-            lookupFor: (entity) => this.lookupFor(ctx.catalogVersion, entity),
             sharingScope: ctx.sharingScope ?? null,
           });
         } finally {
@@ -97,16 +98,38 @@ export class AnalyzeStage implements JobHandler<'analyze'>, OnApplicationShutdow
       });
       // Nothing changed in this file's findings: no delivery job (a rescan of unchanged findings).
       deliver = !recorded.recorded || recorded.changes > 0;
+      mayBeLast = !recorded.recorded || recorded.pendingLeft < FINALIZE_CHECK_BELOW;
       this.log.log(
         `analysed ${scanFile.path}: ${result.error ? `unreadable (${result.error.code})` : `${tables} tables`}, ${result.findings.length} findings in ${Date.now() - started} ms`,
       );
     }
     if (deliver) await this.queue.add('findings', { scanId: p.scanId, fileId: p.fileId });
-    await requestFinalize(this.store, this.queue, p.scanId);
+    if (mayBeLast) await requestFinalize(this.store, this.queue, p.scanId);
   }
 
   async onApplicationShutdown(): Promise<void> {
     await Promise.all([...this.pools.values()].map((p) => p.end()));
+    await this.pool?.close();
+  }
+
+  /** Threads analysing files (0: on the main thread, or no file analysed yet). */
+  get analysisThreads(): number {
+    return this.pool?.size ?? 0;
+  }
+
+  /** fingerprint → match → detect, on an analysis thread when there is one. */
+  private async analyze(catalogVersion: string, input: ThreadInput): Promise<AnalyzeFileResult> {
+    const { catalog, matcher } = await this.catalogs.get(catalogVersion);
+    const lookupFor = (entity: SorEntity) => this.lookupFor(catalogVersion, entity);
+    if (this.pool === undefined) {
+      this.pool = AnalysisPool.create(
+        this.cfg.SHADOWSCAN_ANALYSIS_THREADS,
+        this.cfg.SHADOWSCAN_FILE_TIMEOUT_MS,
+      );
+      this.log.log(this.pool ? `analysing on ${this.pool.size} thread(s)` : 'analysing on the main thread');
+    }
+    if (!this.pool) return analyzeFile({ ...input, catalog, matcher, lookupFor });
+    return this.pool.run({ input, catalogVersion, catalog, lookupFor });
   }
 
   private async lookupFor(catalogVersion: string, entity: SorEntity): Promise<OfficialLookup | null> {
