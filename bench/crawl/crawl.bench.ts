@@ -3,20 +3,23 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createConnector, type GraphConnector } from '@shadowscan/connectors';
+import { EMBEDDED_CONCURRENCY } from '@shadowscan/pipeline';
 import { Tenant } from '../../test/emulators/tenant';
 import { scanRemoteSource, startRemoteHarness } from '../../test/support/remote-scan';
 import type { HostFile, HostRequest, HostStats } from './emulator-host';
 
 /**
  * End-to-end crawl benchmark: a generated tenant served by the emulators with latency and throttling,
- * scanned by the embedded pipeline exactly as the CLI runs it (inline queue, concurrency 2, PGlite on
- * disk) with the connectors' default settings. The emulator runs in a child process (emulator-host.ts,
- * compiled by `npm run bench:crawl`): the service being crawled must not share the scanner's thread. Then 50 files change, 10 are deleted, 10 are added,
- * and a second scan must analyse exactly those 60 and resolve the deleted files' findings.
+ * scanned by the embedded pipeline exactly as the CLI runs it (inline queue, the CLI's concurrency,
+ * analysis threads, PGlite on disk) with the connectors' default settings. The emulator runs in a child
+ * process (emulator-host.ts, compiled by `npm run bench:crawl`): the service being crawled must not
+ * share the scanner's CPU. Then 50 files change, 10 are deleted, 10 are added, and a second scan must
+ * analyse exactly those 60 and resolve the deleted files' findings.
  *
  * Environment: BENCH_SPREADSHEETS (5000), BENCH_DRIVES (20), BENCH_OTHERS (1000), BENCH_LATENCY_MS (50),
- * BENCH_THROTTLE (0.05), BENCH_RETRY_AFTER_S (1), BENCH_KINDS (sharepoint,gdrive), and BENCH_BASELINE=1 to
- * also scan the same spreadsheets from a local folder: the analysis cost alone, without any crawling.
+ * BENCH_THROTTLE (0.05), BENCH_RETRY_AFTER_S (1), BENCH_KINDS (sharepoint,gdrive), BENCH_CONCURRENCY
+ * (the CLI's), and BENCH_BASELINE=1 to also scan the same spreadsheets from a local folder: the
+ * analysis cost alone, without any crawling.
  */
 const env = (name: string, dflt: number) => Number(process.env[name] ?? dflt);
 const SPREADSHEETS = env('BENCH_SPREADSHEETS', 5000);
@@ -26,6 +29,7 @@ const LATENCY = env('BENCH_LATENCY_MS', 50);
 const THROTTLE = env('BENCH_THROTTLE', 0.05);
 const RETRY_AFTER = env('BENCH_RETRY_AFTER_S', 1);
 const KINDS = (process.env.BENCH_KINDS ?? 'sharepoint,gdrive').split(',');
+const CONCURRENCY = env('BENCH_CONCURRENCY', EMBEDDED_CONCURRENCY);
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const results: Record<string, unknown> = {};
@@ -40,7 +44,7 @@ describe.each(KINDS)('crawl bench: %s', (kind) => {
   it('first scan, then 50 changed + 10 deleted + 10 added', async () => {
     const emu = await EmulatorHost.start();
     const dataDir = mkdtempSync(path.join(tmpdir(), 'ss-bench-db-'));
-    const harness = await startRemoteHarness({ concurrency: 2, dataDir });
+    const harness = await startRemoteHarness({ concurrency: CONCURRENCY, dataDir });
     try {
       const secretEnv = `SS_BENCH_${kind.toUpperCase()}_SECRET`;
       const { config, secret } = await emu.call<{ config: Record<string, unknown>; secret: string }>({
@@ -68,7 +72,10 @@ describe.each(KINDS)('crawl bench: %s', (kind) => {
           `${LATENCY} ms latency, ${THROTTLE * 100}% throttled (Retry-After ${RETRY_AFTER} s); emulator in process ${emu.pid}`,
       );
 
+      const cpuBefore = process.cpuUsage();
       const first = await scanRemoteSource(harness, `bench-${kind}`, kind as 'sharepoint', config);
+      const cpu = process.cpuUsage(cpuBefore);
+      const cpuSeconds = (cpu.user + cpu.system) / 1e6;
       const firstStats = await emu.call<HostStats>({ op: 'stats' });
       const crawled = await harness.store.getScan(first.scan.id);
       out(
@@ -79,6 +86,10 @@ describe.each(KINDS)('crawl bench: %s', (kind) => {
         `[${kind}] first scan:  ${first.progress.files.analyzed} analysed (${first.progress.files.failed} failed) in ` +
           `${(first.elapsedMs / 1000).toFixed(1)} s = ${firstRate.toFixed(1)} files/s; ` +
           `requests ${firstStats.requests}, throttled ${firstStats.throttled}, downloads ${firstStats.downloads}`,
+      );
+      out(
+        `[${kind}] scanner CPU: ${cpuSeconds.toFixed(1)} s (all threads) = ${((cpuSeconds / sheets.length) * 1000).toFixed(1)} ms per spreadsheet; ` +
+          `concurrency ${CONCURRENCY}`,
       );
       expect(first.progress.status).toBe('completed');
       expect(first.failures).toEqual([]);
@@ -128,6 +139,8 @@ describe.each(KINDS)('crawl bench: %s', (kind) => {
         spreadsheets: sheets.length,
         firstScanSeconds: first.elapsedMs / 1000,
         firstScanFilesPerSecond: firstRate,
+        firstScanCpuSeconds: cpuSeconds,
+        concurrency: CONCURRENCY,
         secondScanSeconds: second.elapsedMs / 1000,
         secondScanFilesPerSecond: secondRate,
         emulator: secondStats,
@@ -153,7 +166,7 @@ describe.each(KINDS)('crawl bench: %s', (kind) => {
       mkdirSync(path.dirname(file), { recursive: true });
       writeFileSync(file, item.content!);
     }
-    const h = await startRemoteHarness({ concurrency: 2, dataDir });
+    const h = await startRemoteHarness({ concurrency: CONCURRENCY, dataDir });
     try {
       const catalog = await h.scans.importCatalog(
         path.join(__dirname, '..', '..', 'examples', 'catalog.yaml'),

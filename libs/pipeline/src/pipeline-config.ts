@@ -13,3 +13,9 @@ export function thresholdsOf(cfg: CoreConfig): DetectorThresholds {
 export function evidenceOf(cfg: CoreConfig): EvidencePolicy {
   return { masking: cfg.SHADOWSCAN_EVIDENCE_MASKING, maxExamples: cfg.SHADOWSCAN_EVIDENCE_EXAMPLES };
 }
+
+/**
+ * Jobs the embedded pipeline (the CLI) runs at once. Enough that while one file is analysed on a
+ * thread, others are downloaded and recorded by the main thread.
+ */
+export const EMBEDDED_CONCURRENCY = 4;
