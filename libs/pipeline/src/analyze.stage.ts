@@ -18,7 +18,7 @@ import type { SorEntity } from '@shadowscan/domain';
 import { analyzeFile, unreadableResult, type AnalyzeFileResult } from './analyze-file';
 import { AnalysisPool, type ThreadInput } from './analysis.pool';
 import { CatalogCache } from './catalog.cache';
-import { entityRef } from './official-rows';
+import { entityRef, OfficialRowCache } from './official-rows';
 import { thresholdsOf, evidenceOf } from './pipeline-config';
 import { requestFinalize } from './finalize.request';
 
@@ -35,6 +35,8 @@ export class AnalyzeStage implements JobHandler<'analyze'>, OnApplicationShutdow
   private readonly pools = new Map<string, Pool>();
   /** Catalog version + entity whose official rows are known to be indexed. */
   private readonly indexed = new Set<string>();
+  /** Official rows already read, by catalog version, entity and key (they never change). */
+  private readonly officialRows = new OfficialRowCache();
   /** Analysis threads, started with the first file (undefined: not yet; null: analyse on this thread). */
   private pool: AnalysisPool | null | undefined;
 
@@ -137,10 +139,10 @@ export class AnalyzeStage implements JobHandler<'analyze'>, OnApplicationShutdow
     const ref = entityRef(entity);
     if (!(await this.hasOfficialRows(catalogVersion, ref))) return null;
     return (keys) =>
-      this.store.lookupOfficialRows(
-        catalogVersion,
-        ref,
+      this.officialRows.lookup(
+        `${catalogVersion}\u0000${ref}`,
         keys.map((k) => k.key),
+        (missing) => this.store.lookupOfficialRows(catalogVersion, ref, missing),
       );
   }
 

@@ -56,3 +56,54 @@ async function* batches(
   }
   if (batch.length) yield batch;
 }
+
+type Row = Readonly<Record<string, unknown>>;
+
+/**
+ * Official rows by key, kept across files: a catalog version's extract rows never change, and the
+ * spreadsheets that copy an official table tend to carry the same keys, so a scan of many copies asks
+ * the store once per key instead of once per file. Absent keys are remembered too. Least recently used
+ * entries go first beyond `capacity`.
+ */
+export class OfficialRowCache {
+  private readonly entries = new Map<string, Row | null>();
+
+  constructor(private readonly capacity = 100_000) {}
+
+  /**
+   * The rows of `keys` for one entity of one catalog version, asking `fetch` only for keys not seen
+   * before.
+   */
+  async lookup(
+    scope: string,
+    keys: string[],
+    fetch: (missing: string[]) => Promise<Map<string, Record<string, unknown>>>,
+  ): Promise<Map<string, Record<string, unknown>>> {
+    const found = new Map<string, Record<string, unknown>>();
+    const missing: string[] = [];
+    for (const key of keys) {
+      const id = `${scope}\u0000${key}`;
+      const hit = this.entries.get(id);
+      if (hit === undefined) {
+        missing.push(key);
+        continue;
+      }
+      // Re-insert: the Map's order is the recency order.
+      this.entries.delete(id);
+      this.entries.set(id, hit);
+      if (hit) found.set(key, hit);
+    }
+    if (missing.length === 0) return found;
+    const fetched = await fetch(missing);
+    for (const key of missing) {
+      const row = fetched.get(key);
+      this.entries.set(`${scope}\u0000${key}`, row ? Object.freeze(row) : null);
+      if (row) found.set(key, row);
+    }
+    for (const old of this.entries.keys()) {
+      if (this.entries.size <= this.capacity) break;
+      this.entries.delete(old);
+    }
+    return found;
+  }
+}
