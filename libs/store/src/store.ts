@@ -1132,8 +1132,12 @@ export class ShadowscanStore {
   }
 
   /** Finding changes recorded for one analysis (or, with fileId null, a crawl) that no consumer has delivered. */
-  async undeliveredEvents(scanId: string, fileId: string | null) {
-    let q = this.db
+  /**
+   * The scan's oldest finding changes not yet delivered, in the order they were recorded, at most
+   * `limit`: what a `findings` job delivers (its own file's changes and any others waiting).
+   */
+  async undeliveredEvents(scanId: string, limit: number) {
+    return this.db
       .selectFrom('finding_events')
       .innerJoin('findings', 'findings.id', 'finding_events.finding_id')
       .select([
@@ -1149,12 +1153,10 @@ export class ShadowscanStore {
         'findings.severity',
       ])
       .where('finding_events.scan_id', '=', scanId)
-      .where('finding_events.delivered_at', 'is', null);
-    q =
-      fileId === null
-        ? q.where('finding_events.file_id', 'is', null)
-        : q.where('finding_events.file_id', '=', fileId);
-    return q.orderBy('finding_events.seq').execute();
+      .where('finding_events.delivered_at', 'is', null)
+      .orderBy('finding_events.seq')
+      .limit(limit)
+      .execute();
   }
 
   async markDelivered(seqs: number[]): Promise<void> {
