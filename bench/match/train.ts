@@ -1,6 +1,7 @@
 /**
- * `npm run train:match -- <bench-dir>...`: fits the matcher's model (one weight per signal, see
- * libs/matching/src/combine.ts) and writes libs/matching/src/model-weights.json.
+ * `npm run train:match -- <bench-dir>...`: fits the matcher's model (one weight per signal, the gate
+ * and the contest between columns, see libs/matching/src/combine.ts) and writes
+ * libs/matching/src/model-weights.json.
  *
  * Training data: the cases of every benchmark given, plus business-style cases generated from the
  * example catalog (synthetic-business.ts), so that no single benchmark decides the weights. The
@@ -20,6 +21,7 @@ import * as path from 'node:path';
 import { loadCatalog } from '@shadowscan/catalog';
 import {
   combineSignals,
+  contestFactor,
   DEFAULT_MATCH_OPTIONS,
   Matcher,
   type ModelWeights,
@@ -38,10 +40,13 @@ interface PreparedCase {
   columns: Array<{
     truth: Set<string> | undefined;
     distractor: boolean;
-    pairs: Array<{ key: string; evidence: PairEvidence }>;
+    /** `rivals`: the same field's pairs in the case's other columns (indexes into rivalEvidence). */
+    pairs: Array<{ key: string; evidence: PairEvidence; rivals: number[] }>;
   }>;
   /** Whether the case says which columns match nothing, so that decisions can be judged too. */
   decisions: boolean;
+  /** Pairs that compete with the labelled columns' pairs for a field (see contestScores). */
+  rivalEvidence: PairEvidence[];
 }
 
 /** Share of the ranking objective given to the smooth pairwise term (see caseScores). */
@@ -78,18 +83,80 @@ function prepare(
 ): PreparedCase[] {
   return cases.map((c) => {
     const explained = matcher.explainTable(c.table);
+    const columns = c.table.columns.map((col, i) => ({
+      truth: c.truth.get(col.name),
+      distractor: c.distractors?.has(col.name) ?? false,
+      pairs: explained[i].map((p) => ({
+        key: `${p.entity}.${p.field}`,
+        evidence: p.evidence,
+        rivals: [] as number[],
+      })),
+    }));
     return {
       source,
       fold: fold(c),
       name: c.name,
       pairs: c.pairs,
       decisions: c.distractors !== undefined,
-      columns: c.table.columns.map((col, i) => ({
-        truth: c.truth.get(col.name),
-        distractor: c.distractors?.has(col.name) ?? false,
-        pairs: explained[i].map((p) => ({ key: `${p.entity}.${p.field}`, evidence: p.evidence })),
-      })),
+      columns,
+      rivalEvidence: linkRivals(columns),
     };
+  });
+}
+
+/**
+ * Links each pair of a labelled column to the same field's pairs in the other columns, and returns
+ * those pairs' evidence: all that the contest of a labelled pair needs, scored once per trial.
+ */
+function linkRivals(columns: PreparedCase['columns']): PairEvidence[] {
+  const holders = new Map<string, Array<{ column: number; evidence: PairEvidence }>>();
+  columns.forEach((col, column) => {
+    for (const p of col.pairs) {
+      const list = holders.get(p.key) ?? [];
+      list.push({ column, evidence: p.evidence });
+      holders.set(p.key, list);
+    }
+  });
+  const rivalEvidence: PairEvidence[] = [];
+  const slot = new Map<PairEvidence, number>();
+  columns.forEach((col, column) => {
+    if (!col.truth && !col.distractor) return;
+    for (const p of col.pairs) {
+      for (const h of holders.get(p.key)!) {
+        if (h.column === column) continue;
+        let k = slot.get(h.evidence);
+        if (k === undefined) {
+          k = rivalEvidence.length;
+          rivalEvidence.push(h.evidence);
+          slot.set(h.evidence, k);
+        }
+        p.rivals.push(k);
+      }
+    }
+  });
+  return rivalEvidence;
+}
+
+/**
+ * Each labelled column's pair scores as the matcher ranks them (after the contest with the other
+ * columns, see contestScores) and as its mapping judges them (the pairs' own scores).
+ */
+function columnScores(
+  c: PreparedCase,
+  w: ModelWeights,
+): Array<{ column: PreparedCase['columns'][number]; ranking: number[]; own: number[] }> {
+  const contested = w.contested ?? 0;
+  const rivals = contested > 0 ? c.rivalEvidence.map((e) => combineSignals(e, w)) : [];
+  return c.columns.flatMap((column) => {
+    if (!column.truth && !column.distractor) return [];
+    const own = column.pairs.map((p) => combineSignals(p.evidence, w));
+    if (contested <= 0) return [{ column, ranking: own, own }];
+    const ranking = own.map((s, j) => {
+      let others = 0;
+      for (const r of column.pairs[j].rivals) if (rivals[r] >= s) others++;
+      return s * contestFactor(others, contested);
+    });
+    return [{ column, ranking, own }];
   });
 }
 
@@ -106,33 +173,40 @@ function caseScores(
   let r1 = 0;
   let right = 0;
   let judged = 0;
-  for (const col of c.columns) {
-    if (!col.truth && !col.distractor) continue;
-    const scored = col.pairs
-      .map((p) => ({ key: p.key, s: combineSignals(p.evidence, w) }))
-      .filter((p) => p.s > 0);
-    scored.sort((a, b) => b.s - a.s);
+  // Scores in each column's pair order; ranks are counted, not sorted for (this runs for every trial
+  // of the fit): a pair ranks below the higher scores and, on a tie, below the earlier pairs, as in
+  // the matcher's own order (score, then catalog order).
+  for (const { column: col, ranking: scores, own } of columnScores(c, w)) {
+    const top = firstCandidate(scores);
     if (c.decisions) {
+      // The first candidate shown is the right field, and its pair would enter a mapping.
       judged++;
-      const top = scored[0];
-      if (col.distractor) right += !top || top.s < DEFAULT_MATCH_OPTIONS.fieldThreshold ? 1 : 0;
-      else right += top && col.truth!.has(top.key) && top.s >= DEFAULT_MATCH_OPTIONS.fieldThreshold ? 1 : 0;
+      const best = top >= 0 ? own[top] : 0;
+      if (col.distractor) right += best < DEFAULT_MATCH_OPTIONS.fieldThreshold ? 1 : 0;
+      else
+        right +=
+          top >= 0 && col.truth!.has(col.pairs[top].key) && best >= DEFAULT_MATCH_OPTIONS.fieldThreshold
+            ? 1
+            : 0;
     }
     if (!col.truth) continue;
     for (const t of col.truth) {
-      const rank = scored.findIndex((p) => p.key === t) + 1;
-      if (rank > 0) rr += 1 / rank;
+      const i = col.pairs.findIndex((p) => p.key === t);
+      const st = i >= 0 ? scores[i] : 0;
+      if (st <= 0) continue;
+      let rank = 1;
+      for (let j = 0; j < scores.length; j++) if (scores[j] > st || (scores[j] === st && j < i)) rank++;
+      rr += 1 / rank;
       if (rank === 1) r1++;
-      if (rank > 0) {
-        // Pairwise ranking term: each other candidate counts as ranked above the true one in
-        // proportion to a logistic of the score margin. Smooth where the rank is not, so that the
-        // search prefers weights that separate true pairs by a margin, not by a hair.
-        const st = scored[rank - 1].s;
-        let above = 0;
-        for (const p of scored)
-          if (!col.truth.has(p.key)) above += 1 / (1 + Math.exp((st - p.s) / SOFT_MARGIN));
-        soft += 1 / (1 + above);
+      // Pairwise ranking term: each other candidate counts as ranked above the true one in
+      // proportion to a logistic of the score margin. Smooth where the rank is not, so that the
+      // search prefers weights that separate true pairs by a margin, not by a hair.
+      let above = 0;
+      for (let j = 0; j < scores.length; j++) {
+        if (scores[j] > 0 && !col.truth.has(col.pairs[j].key))
+          above += 1 / (1 + Math.exp((st - scores[j]) / SOFT_MARGIN));
       }
+      soft += 1 / (1 + above);
     }
   }
   return {
@@ -141,6 +215,13 @@ function caseScores(
     decisions: judged > 0 ? right / judged : 1,
     soft: soft / c.pairs,
   };
+}
+
+/** Index of the best-scored pair with a score above 0, the first of equals; -1 when there is none. */
+function firstCandidate(scores: readonly number[]): number {
+  let top = -1;
+  for (let i = 0; i < scores.length; i++) if (scores[i] > 0 && (top < 0 || scores[i] > scores[top])) top = i;
+  return top;
 }
 
 /** Mean over sources of the macro ranking objective of their cases (see caseScores). */
@@ -196,6 +277,7 @@ function fitFrom(cases: PreparedCase[], start: ModelWeights): ModelWeights {
     for (const [param, grid] of [
       ['gatedFactor', [0.2, 0.3, 0.4, 0.5, 0.6]],
       ['descriptionGate', [0.3, 0.4, 0.5, 0.6, 0.8]],
+      ['contested', [0, 0.1, 0.2, 0.3, 0.4, 0.5]],
     ] as const) {
       for (const g of grid) {
         const trial = { ...w, [param]: g };
@@ -244,12 +326,14 @@ async function main(): Promise<void> {
     ) as Record<SignalName, number>),
     gatedFactor: 0.5,
     descriptionGate: 0.6,
+    contested: 0,
   };
 
   const cases: PreparedCase[] = [];
   for (const dir of dirs) {
     const bench = await loadBench(path.resolve(dir));
-    const matcher = new Matcher(bench.entities, { maxCandidates: 1000 });
+    // The same candidates as bench:match and a deployed matcher score: the fit sees what ranking sees.
+    const matcher = new Matcher(bench.entities);
     const source = path.basename(path.resolve(dir));
     cases.push(...prepare(source, (c) => `${source}/${c.name}`, matcher, bench.cases));
   }
@@ -320,6 +404,7 @@ async function main(): Promise<void> {
       ...Object.fromEntries(SIGNAL_NAMES.map((s) => [s, weights[s]])),
       gatedFactor: weights.gatedFactor,
       descriptionGate: weights.descriptionGate,
+      contested: weights.contested,
     },
     calibration,
   };
@@ -340,14 +425,10 @@ function labelledScores(
   w: ModelWeights,
 ): Array<{ score: number; right: boolean; source: string }> {
   const out: Array<{ score: number; right: boolean; source: string }> = [];
-  for (const col of c.columns) {
-    if (!col.truth && !col.distractor) continue;
-    let best: { key: string; s: number } | null = null;
-    for (const p of col.pairs) {
-      const s = combineSignals(p.evidence, w);
-      if (s > 0 && (best === null || s > best.s)) best = { key: p.key, s };
-    }
-    if (best) out.push({ score: best.s, right: !!col.truth?.has(best.key), source: c.source });
+  for (const { column, ranking } of columnScores(c, w)) {
+    const top = firstCandidate(ranking);
+    if (top >= 0)
+      out.push({ score: ranking[top], right: !!column.truth?.has(column.pairs[top].key), source: c.source });
   }
   return out;
 }

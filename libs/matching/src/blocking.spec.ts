@@ -1,5 +1,5 @@
 import { minhashSignature } from '@shadowscan/domain';
-import { InvertedIndex, lshKeys, LSH_BANDS, trigrams } from './blocking';
+import { CandidateTally, InvertedIndex, kthLargest, lshKeys, LSH_BANDS, trigrams } from './blocking';
 
 describe('lshKeys', () => {
   const values = (from: number, n: number) => Array.from({ length: n }, (_, i) => `v-${from + i}`);
@@ -29,5 +29,35 @@ describe('trigrams and InvertedIndex', () => {
     trigrams('address').forEach((g) => index.add(g, 1));
     expect(trigrams('adress').some((g) => index.get(g).includes(1))).toBe(true);
     expect(trigrams('date')).toEqual([]);
+  });
+});
+
+describe('CandidateTally', () => {
+  it('keeps the heaviest ids (ties to the lower id) in id order, and starts over for the next column', () => {
+    const tally = new CandidateTally(10);
+    tally.add(7, 0.5);
+    tally.add(2, 0.2);
+    tally.add(7, 0.5);
+    tally.add(4, 0.2);
+    tally.add(9, 0);
+    tally.add(5, 0.3);
+    expect(tally.take(3)).toEqual([2, 5, 7]);
+    tally.add(1, 0);
+    expect(tally.take(3)).toEqual([1]);
+  });
+
+  it('keeps a field added with no weight as a candidate', () => {
+    const tally = new CandidateTally(3);
+    tally.add(2, 0);
+    expect(tally.take(5)).toEqual([2]);
+  });
+});
+
+describe('kthLargest', () => {
+  it('agrees with sorting, duplicates included', () => {
+    const values = [5, 1, 4, 4, 9, 0, 4, 7, 2, 9];
+    const sorted = [...values].sort((a, b) => b - a);
+    for (let k = 1; k <= values.length; k++)
+      expect(kthLargest(Float64Array.from(values), k)).toBe(sorted[k - 1]);
   });
 });

@@ -13,6 +13,8 @@ export type ModelWeights = Record<SignalName, number> & {
   gatedFactor?: number;
   /** Description score that opens the gate on its own. */
   descriptionGate?: number;
+  /** Share of its score a pair gives up when other columns of the table claim the field (see contestScores). */
+  contested?: number;
 };
 
 export const SIGNAL_WEIGHTS: Readonly<ModelWeights> = Object.freeze({
@@ -21,6 +23,7 @@ export const SIGNAL_WEIGHTS: Readonly<ModelWeights> = Object.freeze({
   ) as Record<SignalName, number>),
   gatedFactor: (trained.weights as Record<string, number>).gatedFactor,
   descriptionGate: (trained.weights as Record<string, number>).descriptionGate,
+  contested: (trained.weights as Record<string, number>).contested ?? 0,
 });
 
 /**
@@ -110,4 +113,42 @@ function gateOpen(evidence: PairEvidence, descriptionGate: number): boolean {
     if (v !== undefined && v.score > VALUE_GATE && v.confidence >= VALUE_GATE_MIN_CONFIDENCE) return true;
   }
   return false;
+}
+
+/**
+ * A table rarely holds the same field twice, so a field that other columns claim at least as strongly
+ * is less likely to be this column's: in a sheet with "Company name" and "Name", `company_name` goes to
+ * the first and "Name" should look elsewhere first; six "… fraction" columns all nearest to one
+ * `number_of_fractions` field tell none of them much. Each pair keeps 1 - contested × k / (k + 1) of its
+ * score, where k counts the other columns scoring the field at least as high; the strongest claim keeps
+ * its score. `columns` holds each column's candidate scores by field; the result has the same shape.
+ */
+export function contestScores<K>(
+  columns: ReadonlyArray<ReadonlyMap<K, number>>,
+  contested: number,
+): ReadonlyArray<ReadonlyMap<K, number>> {
+  if (contested <= 0) return columns;
+  const claims = new Map<K, number[]>();
+  for (const c of columns) {
+    for (const [k, s] of c) {
+      const list = claims.get(k);
+      if (list === undefined) claims.set(k, [s]);
+      else list.push(s);
+    }
+  }
+  return columns.map(
+    (c) =>
+      new Map(
+        [...c].map(([k, s]) => {
+          // This column's own claim is among them: it does not count against itself.
+          const others = claims.get(k)!.filter((x) => x >= s).length - 1;
+          return [k, s * contestFactor(others, contested)];
+        }),
+      ),
+  );
+}
+
+/** The share of its score a pair keeps when `others` columns claim its field at least as strongly. */
+export function contestFactor(others: number, contested: number): number {
+  return 1 - (contested * others) / (others + 1);
 }

@@ -1,7 +1,7 @@
 import type { ColumnProfile, ColumnType, SorEntity, SorField, TableFingerprint } from '@shadowscan/domain';
 import { minhashSignature } from '@shadowscan/domain';
 import { DEFAULT_MATCH_OPTIONS } from './match-options';
-import { Matcher } from './matcher';
+import { HEADER_VALUES_SCORE, Matcher } from './matcher';
 
 /**
  * Each signal as a user meets it: the evidence that moves the right field up, shown with the candidate.
@@ -138,6 +138,37 @@ describe('Matcher signals', () => {
       expect(terms.signals.fuzzyValues).toBeGreaterThan(0.7);
       expect(terms.signals.allowed).toBeLessThan(0.5);
       expect(candidates.find((c) => c.field === 'pay_method')?.signals.fuzzyValues ?? 0).toBe(0);
+    });
+  });
+
+  describe("a header made of the field's values (name)", () => {
+    const catalog: SorEntity[] = [
+      {
+        system: 'crm',
+        name: 'account',
+        key: [],
+        fields: [
+          field('kind', { allowedValues: ['Active', 'Dormant', 'Closed'] }),
+          field('paid_state', { allowedValues: ['Paid', 'Unpaid', 'Overdue'] }),
+          field('last_payment_date', { type: 'date' }),
+        ],
+      },
+    ];
+    const matcher = new Matcher(catalog);
+
+    it('names the field by its answers ("Paid/Unpaid") as well as by its question', () => {
+      const [first] = top(matcher, [col(0, 'Paid/Unpaid', 'string', ['P', 'U'])]);
+      expect(first).toMatchObject({ field: 'paid_state' });
+      expect(first.signals.name).toBeCloseTo(HEADER_VALUES_SCORE, 3);
+      // Two of three words: a prefix the export puts before every column does not undo it.
+      const [prefixed] = top(matcher, [col(0, 'Billing_Paid_Unpaid', 'string', ['P', 'U'])]);
+      expect(prefixed).toMatchObject({ field: 'paid_state' });
+      expect(prefixed.signals.name).toBeCloseTo((2 / 3) * HEADER_VALUES_SCORE, 3);
+    });
+
+    it("takes two of the field's values: one value word in a header is a coincidence", () => {
+      const candidates = top(matcher, [col(0, 'Overdue since', 'date', ['2024-01-03'])]);
+      expect(candidates.find((c) => c.field === 'paid_state')?.signals.name ?? 0).toBe(0);
     });
   });
 

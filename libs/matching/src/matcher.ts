@@ -9,9 +9,10 @@ import type {
   TableMatch,
 } from '@shadowscan/domain';
 import { minhashContainment } from '@shadowscan/domain';
-import { InvertedIndex, lshKeys, trigrams } from './blocking';
+import { CandidateTally, InvertedIndex, lshKeys, trigrams } from './blocking';
 import {
   combineSignals,
+  contestScores,
   matchProbability,
   type ModelWeights,
   PLACEHOLDER_NAME_CONFIDENCE,
@@ -19,7 +20,7 @@ import {
 } from './combine';
 import { type MatchOptions, resolveMatchOptions } from './match-options';
 import { GENERIC_TOKENS, IDENTIFIER_WORDS, SYNONYM_GROUPS } from './name-lexicon';
-import { isPlaceholderName, normaliseName, tokensSimilarity } from './name-similarity';
+import { formSimilarity, isPlaceholderName, type NameForm, nameForm, normaliseName } from './name-similarity';
 import {
   containmentEvidence,
   normaliseValue,
@@ -39,6 +40,7 @@ import {
   type ValueShape,
   valueShape,
 } from './value-profile';
+import { ValueIndex } from './value-index';
 import { FUZZY_SAMPLE_MAX, ValueTokenIndex } from './value-tokens';
 
 /**
@@ -66,6 +68,14 @@ export const UNDESCRIBED_CONFIDENCE = 0.5;
 export const ENUMERATED_CATALOG_SHARE = 0.25;
 export const CLOSED_LIST_MAX = 30;
 export const UNLISTED_CONFIDENCE = 0.3;
+
+/**
+ * A header naming a field by its values ("Tumor/Normal" for the tissue type) is about as good as a
+ * synonym of the field's name; it takes two of them, since one word that happens to be a value
+ * somewhere ("Total", "Status") is a coincidence.
+ */
+export const HEADER_VALUES_SCORE = 0.8;
+export const HEADER_VALUES_MIN = 2;
 
 /**
  * A name key held by more name forms than this (and this share of them) is too common to propose
@@ -113,6 +123,8 @@ interface PreparedEntity {
 interface PreparedColumn {
   profile: ColumnProfile;
   tokens: string[];
+  /** The header's tokens prepared for comparison with the catalog's name forms. */
+  form: NameForm;
   words: string[];
   placeholder: boolean;
   /** Distinct column values looked up (capped). */
@@ -136,6 +148,8 @@ interface PreparedColumn {
   fuzzyChecked: number;
   /** Fields the fuzzy match proposes to blocking (found through a rare token). */
   fuzzyProposed: Set<number>;
+  /** Field → name evidence from the header's words being values of the field (see headerValueScores). */
+  headerValues: Map<number, number>;
 }
 
 interface Pair {
@@ -160,13 +174,13 @@ export class Matcher {
   private readonly entities: PreparedEntity[] = [];
   private readonly fields: PreparedField[] = [];
   /** Distinct normalised field names across the catalog: each is compared once per column. */
-  private readonly nameForms: string[][] = [];
+  private readonly nameForms: NameForm[] = [];
   /** Name form → fields using it (as name, context-free name or qualified name). */
   private readonly formFields: number[][] = [];
   private readonly nameKeys = new InvertedIndex();
   private readonly commonKeyForms: number;
   /** Normalised value → fields whose sample (even ids) or allowed values (odd ids) hold it. */
-  private readonly valueIndex = new Map<string, number | number[]>();
+  private readonly valueIndex = new ValueIndex();
   private readonly lsh = new InvertedIndex();
   /** Word of a value → fields whose sample or allowed values use it. */
   private readonly valueWords = new InvertedIndex();
@@ -178,6 +192,8 @@ export class Matcher {
   private readonly describedCatalog: boolean;
   /** Whether the catalog lists allowed values for a good share of its fields (see UNLISTED_CONFIDENCE). */
   private readonly enumeratedCatalog: boolean;
+  /** Blocking scratch space, one slot per field (matching is synchronous, so one is enough). */
+  private readonly tally: CandidateTally;
 
   constructor(entities: SorEntity[], opts?: Partial<MatchOptions>) {
     this.opts = resolveMatchOptions(opts);
@@ -188,7 +204,7 @@ export class Matcher {
       let i = formIndex.get(key);
       if (i === undefined) {
         i = this.nameForms.length;
-        this.nameForms.push(tokens);
+        this.nameForms.push(nameForm(tokens));
         this.formFields.push([]);
         formIndex.set(key, i);
         for (const k of new Set(tokens.flatMap(nameKeysOf))) this.nameKeys.add(k, i);
@@ -216,12 +232,7 @@ export class Matcher {
           [allowed, 1],
         ] as const) {
           for (const v of set) {
-            if (v === '') continue;
-            // Most values belong to one field: a bare number until a second holder appears (memory).
-            const holders = this.valueIndex.get(v);
-            if (holders === undefined) this.valueIndex.set(v, f * 2 + tag);
-            else if (typeof holders === 'number') this.valueIndex.set(v, [holders, f * 2 + tag]);
-            else holders.push(f * 2 + tag);
+            if (v !== '') this.valueIndex.add(v, f * 2 + tag);
           }
         }
         for (const w of valueWordsOf([...sample.slice(0, VALUE_WORD_SOURCE_CAP), ...allowed])) {
@@ -257,6 +268,8 @@ export class Matcher {
       this.entities.push(prepared);
     }
     this.text = new TextIndex(docs);
+    this.valueIndex.freeze();
+    this.tally = new CandidateTally(this.fields.length);
     const described = this.fields.filter((f) => f.hasDescription).length;
     this.describedCatalog = described >= DESCRIBED_CATALOG_SHARE * this.fields.length && described > 0;
     const listed = this.fields.filter((f) => f.hasAllowed).length;
@@ -286,14 +299,17 @@ export class Matcher {
     const columns = table.columns.map((profile) => this.prepareColumn(profile));
     const { evidence } = this.collectEvidence(columns);
 
-    const scored: Array<Map<number, number>> = evidence.map(
+    const combined: Array<Map<number, number>> = evidence.map(
       (pairs) => new Map([...pairs].map(([f, e]) => [f, combineSignals(e, this.weights)])),
     );
+    // Candidates are ranked with the table's other claims on each field taken into account; the
+    // one-to-one mapping below settles those claims itself, on the pairs' own scores.
+    const ranking = contestScores(combined, this.weights.contested ?? 0);
     const signalsOf = (c: number, f: number): Record<string, number> =>
       Object.fromEntries(Object.entries(evidence[c].get(f) ?? {}).map(([name, e]) => [name, round(e.score)]));
 
     const columnMatches: ColumnMatch[] = columns.map((column, c) => {
-      const ranked = [...scored[c]].filter(([, s]) => s > 0);
+      const ranked = [...ranking[c]].filter(([, s]) => s > 0);
       ranked.sort((x, y) => y[1] - x[1] || x[0] - y[0]);
       const candidates: FieldCandidate[] = ranked.slice(0, this.opts.topK).map(([f, s]) => ({
         system: this.fields[f].system,
@@ -308,7 +324,7 @@ export class Matcher {
 
     // Pairs that can enter a mapping, grouped by entity.
     const byEntity = new Map<number, Pair[]>();
-    scored.forEach((pairs, c) => {
+    combined.forEach((pairs, c) => {
       for (const [f, s] of pairs) {
         if (s < this.opts.fieldThreshold) continue;
         const entity = this.fields[f].entity;
@@ -389,9 +405,18 @@ export class Matcher {
       });
       const most = Math.max(0, ...strong);
       if (most > 0) {
+        // One evidence object per entity, shared by its pairs: a wide catalog has millions of pairs.
+        const context = new Map<number, SignalEvidence>();
         for (const pairs of evidence) {
-          for (const [f, e] of pairs)
-            e.table = { score: strong[this.fields[f].entity] / most, confidence: 1 };
+          for (const [f, e] of pairs) {
+            const entity = this.fields[f].entity;
+            let table = context.get(entity);
+            if (table === undefined) {
+              table = { score: strong[entity] / most, confidence: 1 };
+              context.set(entity, table);
+            }
+            e.table = table;
+          }
         }
       }
     }
@@ -403,9 +428,8 @@ export class Matcher {
    * The blocking step: fields sharing a name key, a description word, a value or a signature bucket
    * with the column, at most maxCandidates of them (those with the most shared evidence first).
    */
-  private candidateFields(column: PreparedColumn): Iterable<number> {
-    const weight = new Map<number, number>();
-    const add = (f: number, w: number) => weight.set(f, (weight.get(f) ?? 0) + w);
+  private candidateFields(column: PreparedColumn): number[] {
+    const tally = this.tally;
     // Trigrams only for words the catalog does not know as such: they are there to catch typos.
     const keys = [
       ...new Set(
@@ -424,19 +448,16 @@ export class Matcher {
       if (forms.length === 0) return;
       if (forms.length > this.commonKeyForms && (rare || keys[i].startsWith('g:'))) return;
       const w = (keys[i].startsWith('g:') ? 0.2 : 1) / Math.log2(2 + forms.length);
-      for (const form of forms) for (const f of this.formFields[form]) add(f, w);
+      for (const form of forms) for (const f of this.formFields[form]) tally.add(f, w);
     });
-    for (const [f, s] of column.description) add(f, s);
-    for (const [f, n] of column.sampleHits) add(f, (2 * n) / column.checked);
-    for (const [f, n] of column.allowedHits) add(f, (2 * n) / column.checked);
-    for (const [f, v] of column.vocabulary) add(f, v);
-    for (const f of column.fuzzyProposed) add(f, column.fuzzy.get(f) ?? 0);
-    for (const k of lshKeys(column.signature)) for (const f of this.lsh.get(k)) add(f, 0.05);
-    if (weight.size <= this.opts.maxCandidates) return weight.keys();
-    return [...weight]
-      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
-      .slice(0, this.opts.maxCandidates)
-      .map(([f]) => f);
+    for (const [f, s] of column.description) tally.add(f, s);
+    for (const [f, n] of column.sampleHits) tally.add(f, (2 * n) / column.checked);
+    for (const [f, n] of column.allowedHits) tally.add(f, (2 * n) / column.checked);
+    for (const [f, v] of column.vocabulary) tally.add(f, v);
+    for (const f of column.fuzzyProposed) tally.add(f, column.fuzzy.get(f) ?? 0);
+    for (const [f, s] of column.headerValues) tally.add(f, s);
+    for (const k of lshKeys(column.signature)) for (const f of this.lsh.get(k)) tally.add(f, 0.05);
+    return tally.take(this.opts.maxCandidates);
   }
 
   /**
@@ -472,7 +493,7 @@ export class Matcher {
   private formScore(column: PreparedColumn, form: number, tokens: string[], key: number): number {
     let s = column.formScores.get(key);
     if (s === undefined) {
-      s = tokensSimilarity(tokens, this.nameForms[form]);
+      s = formSimilarity(tokens === column.tokens ? column.form : nameForm(tokens), this.nameForms[form]);
       column.formScores.set(key, s);
     }
     return s;
@@ -481,7 +502,7 @@ export class Matcher {
   /** The pair's evidence, or null when nothing but types and shapes relate them. */
   private evidence(column: PreparedColumn, f: number, siblings: Map<number, number>): PairEvidence | null {
     const field = this.fields[f];
-    const name = this.nameScore(column, f);
+    const name = Math.max(this.nameScore(column, f), column.headerValues.get(f) ?? 0);
     const description = field.hasDescription ? (column.description.get(f) ?? 0) : 0;
     const sampleHits = column.sampleHits.get(f) ?? 0;
     const allowedHits = column.allowedHits.get(f) ?? 0;
@@ -576,9 +597,7 @@ export class Matcher {
     const sampleHits = new Map<number, number>();
     const allowedHits = new Map<number, number>();
     for (const v of values) {
-      const holders = this.valueIndex.get(v);
-      if (holders === undefined) continue;
-      for (const id of typeof holders === 'number' ? [holders] : holders) {
+      for (const id of this.valueIndex.get(v)) {
         const hits = id % 2 === 0 ? sampleHits : allowedHits;
         const f = id >> 1;
         hits.set(f, (hits.get(f) ?? 0) + 1);
@@ -590,6 +609,7 @@ export class Matcher {
     return {
       profile,
       tokens,
+      form: nameForm(tokens),
       words,
       placeholder,
       checked: values.length,
@@ -600,10 +620,38 @@ export class Matcher {
       signature: signatureOf(minhash, profile.values),
       description: words.length > 0 ? this.text.search(words, headerSynonyms(profile.name)) : new Map(),
       formScores: new Map(),
+      headerValues: placeholder ? new Map() : this.headerValueScores(profile.name),
       fuzzy: fuzzy.scores,
       fuzzyChecked: fuzzy.checked,
       fuzzyProposed: fuzzy.proposed,
     };
+  }
+
+  /**
+   * A header made of a field's values ("Tumor/Normal", "Male/Female", "Paid/Unpaid") names the field by
+   * its answers rather than by its question: field → HEADER_VALUES_SCORE × the share of the header's
+   * words that are values of the field, for fields holding at least HEADER_VALUES_MIN of them.
+   */
+  private headerValueScores(header: string): Map<number, number> {
+    const scores = new Map<number, number>();
+    const words = [
+      ...new Set(
+        header
+          .split(/[^\p{L}\p{N}]+/u)
+          .map(normaliseValue)
+          .filter((w) => w.length > 1 && !/^\p{N}+$/u.test(w)),
+      ),
+    ];
+    if (words.length < HEADER_VALUES_MIN) return scores;
+    const hits = new Map<number, number>();
+    for (const w of words) {
+      const fields = new Set(this.valueIndex.get(w).map((id) => id >> 1));
+      for (const f of fields) hits.set(f, (hits.get(f) ?? 0) + 1);
+    }
+    for (const [f, n] of hits) {
+      if (n >= HEADER_VALUES_MIN) scores.set(f, (HEADER_VALUES_SCORE * n) / words.length);
+    }
+    return scores;
   }
 
   /**

@@ -1,5 +1,12 @@
 import fc from 'fast-check';
-import { isPlaceholderName, nameSimilarity, normaliseName } from './name-similarity';
+import {
+  formSimilarity,
+  isPlaceholderName,
+  nameForm,
+  nameSimilarity,
+  normaliseName,
+  tokensSimilarity,
+} from './name-similarity';
 
 describe('normaliseName', () => {
   it.each([
@@ -119,5 +126,22 @@ describe('nameSimilarity', () => {
         if (normaliseName(a).length > 0) expect(nameSimilarity(a, a)).toBe(1);
       }),
     );
+  });
+});
+
+describe('formSimilarity (names prepared once)', () => {
+  it('scores as tokensSimilarity does', () => {
+    const pairs: Array<[string, string]> = [
+      ['Cust No', 'customer_id'],
+      ['Address 1', 'address_2'],
+      ['shiptoaddress', 'ship_to_address'],
+      ['Sex', 'gender'],
+      ['Smoking history', 'tobacco_smoking_status'],
+      ['Notes', 'credit_limit'],
+    ];
+    for (const [a, b] of pairs) {
+      const [ta, tb] = [normaliseName(a), normaliseName(b)];
+      expect(formSimilarity(nameForm(ta), nameForm(tb))).toBeCloseTo(tokensSimilarity(ta, tb), 10);
+    }
   });
 });

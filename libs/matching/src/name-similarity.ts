@@ -15,7 +15,7 @@ import {
   SYNONYM_SCORE,
 } from './name-lexicon';
 import { stem } from './stem';
-import { wordnetRelated } from './wordnet';
+import { synonymOf, wordnetBaseForms, wordnetSynonyms } from './wordnet';
 
 /**
  * Below this, two different tokens are different words: 0.8 lets one typo through in a five-letter
@@ -134,15 +134,46 @@ export const WORDNET_SCORE = 0.75;
 const PREFIX_MIN = 4;
 const PREFIX_MIN_CUT = 3;
 
-const stems = new Map<string, string>();
-function stemOf(token: string): string {
-  let s = stems.get(token);
-  if (s === undefined) {
-    s = stem(token);
-    if (stems.size > 100_000) stems.clear();
-    stems.set(token, s);
+/** What tokenSimilarity needs to know of one token, worked out once per token rather than per pair. */
+export interface TokenFacts {
+  token: string;
+  /** Weight in the token-set measure (see GENERIC_TOKEN_WEIGHT). */
+  weight: number;
+  group: number | undefined;
+  /** The stem, for tokens long enough to be compared by stem (else undefined). */
+  stem: string | undefined;
+  generic: boolean;
+  identifier: boolean;
+  hasDigit: boolean;
+  /** WordNet synonyms and base forms; empty for generic tokens, which are not compared through WordNet. */
+  synonyms: ReadonlySet<string>;
+  bases: readonly string[];
+}
+
+const NO_SYNONYMS: ReadonlySet<string> = new Set();
+/** Tokens whose facts are kept before the cache starts over: bounds memory on huge vocabularies. */
+const FACTS_MAX = 200_000;
+const facts = new Map<string, TokenFacts>();
+
+function factsOf(token: string): TokenFacts {
+  let f = facts.get(token);
+  if (f === undefined) {
+    const generic = GENERIC_TOKENS.has(token);
+    f = {
+      token,
+      weight: generic ? GENERIC_TOKEN_WEIGHT : 1,
+      group: SYNONYM_GROUP_OF.get(token),
+      stem: token.length > 4 ? stem(token) : undefined,
+      generic,
+      identifier: IDENTIFIER_WORDS.has(token),
+      hasDigit: /\p{N}/u.test(token),
+      synonyms: generic ? NO_SYNONYMS : wordnetSynonyms(token),
+      bases: generic ? [] : wordnetBaseForms(token),
+    };
+    if (facts.size >= FACTS_MAX) facts.clear();
+    facts.set(token, f);
   }
-  return s;
+  return f;
 }
 
 function isTruncation(short: string, long: string): boolean {
@@ -159,18 +190,27 @@ function isTruncation(short: string, long: string): boolean {
  * truncation 0.75, else 0.
  */
 export function tokenSimilarity(a: string, b: string): number {
+  return a === b ? 1 : factsSimilarity(factsOf(a), factsOf(b));
+}
+
+function factsSimilarity(fa: TokenFacts, fb: TokenFacts): number {
+  const a = fa.token;
+  const b = fb.token;
   if (a === b) return 1;
-  const group = SYNONYM_GROUP_OF.get(a);
-  if (group !== undefined && group === SYNONYM_GROUP_OF.get(b)) return SYNONYM_SCORE;
-  if (a.length > 4 && b.length > 4 && stemOf(a) === stemOf(b)) return STEM_SCORE;
-  if (!GENERIC_TOKENS.has(a) && !GENERIC_TOKENS.has(b) && (wordnetRelated(a, b) || wordnetRelated(b, a))) {
+  if (fa.group !== undefined && fa.group === fb.group) return SYNONYM_SCORE;
+  if (fa.stem !== undefined && fa.stem === fb.stem) return STEM_SCORE;
+  if (
+    !fa.generic &&
+    !fb.generic &&
+    (synonymOf(fa.synonyms, b, fb.bases) || synonymOf(fb.synonyms, a, fa.bases))
+  ) {
     return WORDNET_SCORE;
   }
-  if (IDENTIFIER_WORDS.has(a) && IDENTIFIER_WORDS.has(b)) {
+  if (fa.identifier && fb.identifier) {
     return a === 'id' || b === 'id' ? IDENTIFIER_TO_ID_SCORE : IDENTIFIER_TO_IDENTIFIER_SCORE;
   }
   // "2" is not a typo of "3".
-  if (/\p{N}/u.test(a) || /\p{N}/u.test(b)) return 0;
+  if (fa.hasDigit || fb.hasDigit) return 0;
   const typo = editSimilarityAtLeast(a, b, TOKEN_EDIT_THRESHOLD);
   if (typo > 0) return typo;
   return isTruncation(a, b) || isTruncation(b, a) ? PREFIX_SCORE : 0;
@@ -192,16 +232,27 @@ export function tokenSetSimilarity(
   b: readonly string[],
   sim: TokenSimilarityFn = tokenSimilarity,
 ): number {
-  if (a.length === 0 || b.length === 0) return 0;
+  return aligned(a.map(tokenWeight), b.map(tokenWeight), (i, j) => sim(a[i], b[j]));
+}
+
+/** tokenSetSimilarity over token weights and a similarity of the tokens at (i, j). */
+function aligned(
+  wa: readonly number[],
+  wb: readonly number[],
+  simAt: (i: number, j: number) => number,
+): number {
+  if (wa.length === 0 || wb.length === 0) return 0;
   const pairs: Array<{ i: number; j: number; s: number; w: number }> = [];
-  for (let i = 0; i < a.length; i++) {
-    for (let j = 0; j < b.length; j++) {
-      const s = sim(a[i], b[j]);
-      if (s > 0) pairs.push({ i, j, s, w: tokenWeight(a[i]) + tokenWeight(b[j]) });
+  for (let i = 0; i < wa.length; i++) {
+    for (let j = 0; j < wb.length; j++) {
+      const s = simAt(i, j);
+      if (s > 0) pairs.push({ i, j, s, w: wa[i] + wb[j] });
     }
   }
+  // Most compared names share no word: nothing to align (this runs for every column×field pair).
+  if (pairs.length === 0) return 0;
   // Greedy is optimal enough for header-sized lists and keeps the alignment easy to explain.
-  pairs.sort((x, y) => y.s - x.s || y.w - x.w || x.i - y.i || x.j - y.j);
+  if (pairs.length > 1) pairs.sort((x, y) => y.s - x.s || y.w - x.w || x.i - y.i || x.j - y.j);
   const usedA = new Set<number>();
   const usedB = new Set<number>();
   let matched = 0;
@@ -211,7 +262,7 @@ export function tokenSetSimilarity(
     usedB.add(p.j);
     matched += p.s * p.w;
   }
-  const total = a.reduce((n, t) => n + tokenWeight(t), 0) + b.reduce((n, t) => n + tokenWeight(t), 0);
+  const total = wa.reduce((n, w) => n + w, 0) + wb.reduce((n, w) => n + w, 0);
   return matched / total;
 }
 
@@ -224,7 +275,7 @@ function digits(tokens: readonly string[]): string {
 
 /**
  * Similarity of two already-normalised names (0..1): the better of the edit similarity of the glued
- * strings (when it is at least a typo's worth, see below), which catches "shiptoaddress" vs
+ * strings (when it is at least a typo's worth, see gluedSimilarity), which catches "shiptoaddress" vs
  * "ship_to_address" and typos across token boundaries, and the
  * token-set measure, which catches reordering, abbreviations, synonyms and extra qualifiers.
  */
@@ -234,17 +285,58 @@ export function tokensSimilarity(
   sim: TokenSimilarityFn = tokenSimilarity,
 ): number {
   if (a.length === 0 || b.length === 0) return 0;
-  const joinedA = a.join('');
-  const joinedB = b.join('');
+  const glued = gluedSimilarity(a, a.join(''), b, b.join(''));
+  return glued === 1 ? 1 : Math.max(glued, tokenSetSimilarity(a, b, sim));
+}
+
+/**
+ * A normalised name with what comparing it needs, worked out once: the matcher keeps one per distinct
+ * field name of the catalog and one per column, and compares them for every candidate pair.
+ */
+export interface NameForm {
+  tokens: readonly string[];
+  facts: readonly TokenFacts[];
+  weights: readonly number[];
+  glued: string;
+}
+
+export function nameForm(tokens: readonly string[]): NameForm {
+  const facts = tokens.map(factsOf);
+  return { tokens, facts, weights: facts.map((f) => f.weight), glued: tokens.join('') };
+}
+
+/** tokensSimilarity of two prepared names. */
+export function formSimilarity(a: NameForm, b: NameForm): number {
+  if (a.tokens.length === 0 || b.tokens.length === 0) return 0;
+  const glued = gluedSimilarity(a.tokens, a.glued, b.tokens, b.glued);
+  if (glued === 1) return 1;
+  return Math.max(
+    glued,
+    aligned(a.weights, b.weights, (i, j) => factsSimilarity(a.facts[i], b.facts[j])),
+  );
+}
+
+/**
+ * Edit similarity of the glued names, when it is at least a typo's worth: below the typo threshold
+ * the glued strings are just different words that share letters ("amount"/"account" 0.71,
+ * "status"/"state" 0.67), noise that would lift unrelated pairs.
+ */
+function gluedSimilarity(
+  a: readonly string[],
+  joinedA: string,
+  b: readonly string[],
+  joinedB: string,
+): number {
   if (joinedA === joinedB) return 1;
-  // "Address 1" and "Address 2" glue into near-identical strings; the digits say they differ.
-  const da = digits(a);
-  const db = digits(b);
-  // Below the typo threshold the glued strings are just different words that share letters
-  // ("amount"/"account" 0.71, "status"/"state" 0.67): noise that would lift unrelated pairs.
-  const glued =
-    da !== '' && db !== '' && da !== db ? 0 : editSimilarityAtLeast(joinedA, joinedB, TOKEN_EDIT_THRESHOLD);
-  return Math.max(glued, tokenSetSimilarity(a, b, sim));
+  const glued = editSimilarityAtLeast(joinedA, joinedB, TOKEN_EDIT_THRESHOLD);
+  // "Address 1" and "Address 2" glue into near-identical strings; the digits say they differ. (Looked
+  // at only for near-identical strings: this runs for every column×field pair.)
+  if (glued > 0) {
+    const da = digits(a);
+    const db = digits(b);
+    if (da !== '' && db !== '' && da !== db) return 0;
+  }
+  return glued;
 }
 
 /** Similarity of two raw headers or field names (0..1). */

@@ -1,4 +1,4 @@
-import { combineSignals, matchProbability, SIGNAL_WEIGHTS } from './combine';
+import { combineSignals, contestScores, matchProbability, SIGNAL_WEIGHTS } from './combine';
 import { DEFAULT_MATCH_OPTIONS } from './match-options';
 import { typeCompatibility, valueContainment } from './signals';
 
@@ -120,5 +120,28 @@ describe('matchProbability', () => {
     expect(p).toEqual([...p].sort((a, b) => a - b));
     expect(matchProbability(0.3)).toBeLessThan(0.3);
     expect(matchProbability(0.95)).toBeGreaterThan(0.8);
+  });
+});
+
+describe('contestScores', () => {
+  // "Company name" and "Name" both nearest to `company_name`; "Name" also close to `contact_name`.
+  const columns = [
+    new Map([['company_name', 0.9]]),
+    new Map([
+      ['company_name', 0.62],
+      ['contact_name', 0.6],
+    ]),
+  ];
+
+  it('lowers a claim on a field that another column claims more strongly, never the strongest one', () => {
+    const [company, name] = contestScores(columns, 0.2);
+    expect(company.get('company_name')).toBe(0.9);
+    expect(name.get('company_name')).toBeCloseTo(0.62 * 0.9, 10);
+    expect(name.get('contact_name')).toBe(0.6);
+    expect(name.get('contact_name')!).toBeGreaterThan(name.get('company_name')!);
+  });
+
+  it('leaves every score alone without a contest weight', () => {
+    expect(contestScores(columns, 0)).toBe(columns);
   });
 });

@@ -67,6 +67,9 @@ export class TextIndex {
   private readonly docMass: Float64Array;
   /** Sorted distinct words, for completing truncated words. */
   private readonly vocabulary: string[];
+  /** Scratch space of search, one slot per document (search is synchronous: one is enough). */
+  private readonly accumulator: Float64Array;
+  private readonly bestOfTerm: Float64Array;
 
   constructor(docs: readonly string[][]) {
     this.docCount = docs.length;
@@ -81,6 +84,8 @@ export class TextIndex {
     this.unknownIdf = Math.log(1 + (this.docCount + 0.5) / 0.5);
     this.vocabulary = [...df.keys()].sort();
     this.docMass = new Float64Array(docs.length);
+    this.accumulator = new Float64Array(docs.length);
+    this.bestOfTerm = new Float64Array(docs.length);
     docs.forEach((d, doc) => {
       const tf = new Map<string, number>();
       for (const t of d) tf.set(t, (tf.get(t) ?? 0) + 1);
@@ -117,6 +122,10 @@ export class TextIndex {
     const mass = terms.reduce((s, t) => s + this.idfOf(t), 0);
     const scores = new Map<number, number>();
     if (mass === 0) return scores;
+    // Dense accumulators reused from query to query (a header's words can walk thousands of postings
+    // in a large catalog); a value of 0 marks a document not reached yet, since every term weighs > 0.
+    const acc = this.accumulator;
+    const reached: number[] = [];
     for (const t of terms) {
       const slot = this.idfOf(t) / mass;
       const alternatives: Array<[string, number]> = [];
@@ -124,17 +133,28 @@ export class TextIndex {
       else for (const w of this.completions(t)) alternatives.push([w, ABBREVIATION_FACTOR]);
       for (const w of synonyms.get(t) ?? [])
         if (w !== t && this.idf.has(w)) alternatives.push([w, SYNONYM_FACTOR]);
-      const best = new Map<number, number>();
+      // A document fills the slot once, with its best alternative.
+      const best = this.bestOfTerm;
+      const filled: number[] = [];
       for (const [w, factor] of alternatives) {
         const list = this.postings.get(w)!;
         // A word in most documents adds the same little to all of them: skip the walk, not the mass.
         if (list.length > COMMON_DOC_SHARE * this.docCount && list.length > COMMON_DOC_MIN) continue;
         for (const p of list) {
           const v = slot * p.weight * factor;
-          if (v > (best.get(p.doc) ?? 0)) best.set(p.doc, v);
+          if (best[p.doc] === 0) filled.push(p.doc);
+          if (v > best[p.doc]) best[p.doc] = v;
         }
       }
-      for (const [doc, v] of best) scores.set(doc, (scores.get(doc) ?? 0) + v);
+      for (const doc of filled) {
+        if (acc[doc] === 0) reached.push(doc);
+        acc[doc] += best[doc];
+        best[doc] = 0;
+      }
+    }
+    for (const doc of reached) {
+      scores.set(doc, acc[doc]);
+      acc[doc] = 0;
     }
     return scores;
   }

@@ -112,17 +112,21 @@ function lemmas(part: Part, word: string): string[] {
  * ("examined" and "tested" through "examine").
  */
 export function wordnetRelated(a: string, b: string): boolean {
-  const sa = wordnetSynonyms(a);
+  return synonymOf(wordnetSynonyms(a), b, wordnetBaseForms(b));
+}
+
+/** Whether `b` (or one of its base forms `bBases`) is among the synonyms `sa` of another word. */
+export function synonymOf(sa: ReadonlySet<string>, b: string, bBases: readonly string[]): boolean {
   if (sa.size === 0) return false;
   if (sa.has(b)) return true;
-  for (const lemma of baseForms(b)) if (sa.has(lemma)) return true;
+  for (const lemma of bBases) if (sa.has(lemma)) return true;
   return false;
 }
 
 const bases = new Map<string, readonly string[]>();
 
 /** The base forms WordNet knows of a word, in any part of speech (cached: this runs per token pair). */
-function baseForms(word: string): readonly string[] {
+export function wordnetBaseForms(word: string): readonly string[] {
   let out = bases.get(word);
   if (out === undefined) {
     if (parts === undefined) parts = load();
