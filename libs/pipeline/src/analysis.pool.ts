@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { UnreadableFileError, type ResolvedCatalog, type SorEntity } from '@shadowscan/domain';
 import type { OfficialLookup } from '@shadowscan/findings';
-import type { AnalyzeFileInput, AnalyzeFileResult } from './analyze-file';
+import type { AnalyzeFileInput, SummarisedResult } from './analyze-file';
 
 /**
  * Threads for the CPU-bound part of the `analyze` stage (fingerprint → match → detect), so that one
@@ -31,7 +31,7 @@ export type PoolRequest =
   | { type: 'lookup-answer'; lookupId: number; value?: unknown; error?: string };
 
 export type PoolReply =
-  | { type: 'done'; job: number; result: AnalyzeFileResult }
+  | { type: 'done'; job: number; result: SummarisedResult }
   | { type: 'failed'; job: number; error: string }
   | ({ type: 'lookup'; job: number; lookupId: number } & (
       { entity: SorEntity } | { handle: number; keys: unknown[] }
@@ -49,7 +49,7 @@ interface Running {
   task: PoolTask;
   lookups: OfficialLookup[];
   timer: NodeJS.Timeout;
-  resolve(r: AnalyzeFileResult): void;
+  resolve(r: SummarisedResult): void;
   reject(e: Error): void;
 }
 
@@ -108,7 +108,7 @@ export class AnalysisPool {
     return this.threads.length;
   }
 
-  run(task: PoolTask): Promise<AnalyzeFileResult> {
+  run(task: PoolTask): Promise<SummarisedResult> {
     if (this.closed) return Promise.reject(new Error('the analysis pool is closed'));
     return new Promise((resolve, reject) => {
       this.queue.push({ id: this.nextId++, task, resolve, reject });

@@ -135,6 +135,32 @@ export async function analyzeFile(input: AnalyzeFileInput): Promise<AnalyzeFileR
   };
 }
 
+/**
+ * What the analyze stage stores of a result besides its findings: table counts and the fingerprint and
+ * matches as JSON. An analysis thread makes it, so that the main thread neither receives nor
+ * re-serialises the fingerprint's objects.
+ */
+export interface AnalysisSummary {
+  tables: number;
+  matchedTables: number;
+  fingerprintJson: string | null;
+  matchesJson: string;
+}
+
+export function summarise(r: AnalyzeFileResult): AnalysisSummary {
+  return {
+    tables: r.fingerprint?.tables.length ?? 0,
+    matchedTables: r.matches.filter((m) => m.entity).length,
+    fingerprintJson: r.fingerprint === null ? null : JSON.stringify(r.fingerprint),
+    matchesJson: JSON.stringify(r.matches),
+  };
+}
+
+/** A result without its fingerprint and matches, once they are summarised: what crosses back from a thread. */
+export type SummarisedResult = Omit<AnalyzeFileResult, 'fingerprint' | 'matches'> & {
+  summary: AnalysisSummary;
+};
+
 /** The result for a file that could not be read (by the readers, or already when it was opened). */
 export function unreadableResult(
   input: Pick<AnalyzeFileInput, 'sourceId' | 'file'>,

@@ -12,10 +12,16 @@ import {
   type JobPayloads,
   type JobQueue,
 } from '@shadowscan/queue';
-import { FINALIZE_CHECK_BELOW, ShadowscanStore } from '@shadowscan/store';
+import { FINALIZE_CHECK_BELOW, JsonText, ShadowscanStore } from '@shadowscan/store';
 import { connectorFor } from './connector-for';
 import type { SorEntity } from '@shadowscan/domain';
-import { analyzeFile, unreadableResult, type AnalyzeFileResult } from './analyze-file';
+import {
+  analyzeFile,
+  summarise,
+  unreadableResult,
+  type AnalyzeFileResult,
+  type SummarisedResult,
+} from './analyze-file';
 import { AnalysisPool, type ThreadInput } from './analysis.pool';
 import { CatalogCache } from './catalog.cache';
 import { entityRef, OfficialRowCache } from './official-rows';
@@ -59,7 +65,7 @@ export class AnalyzeStage implements JobHandler<'analyze'>, OnApplicationShutdow
       if (!source) throw new PermanentJobError(`scan ${p.scanId} or source ${p.sourceId} does not exist`);
       const maxBytes = this.cfg.SHADOWSCAN_MAX_FILE_MB * 1024 * 1024;
       const started = Date.now();
-      let result: AnalyzeFileResult;
+      let result: SummarisedResult;
       const connector = connectorFor(source);
       try {
         const opened = await connector.open(
@@ -81,20 +87,20 @@ export class AnalyzeStage implements JobHandler<'analyze'>, OnApplicationShutdow
         }
       } catch (e) {
         if (!(e instanceof UnreadableFileError)) throw e;
-        result = unreadableResult({ sourceId: source.id, file: scanFile.path }, e);
+        result = withSummary(unreadableResult({ sourceId: source.id, file: scanFile.path }, e));
       }
-      const tables = result.fingerprint?.tables.length ?? 0;
+      const { tables, matchedTables, fingerprintJson, matchesJson } = result.summary;
       const recorded = await this.store.recordAnalysis({
         scanId: p.scanId,
         sourceId: p.sourceId,
         fileId: p.fileId,
         path: scanFile.path,
         version: p.version,
-        fingerprint: result.fingerprint,
-        matches: result.matches,
+        fingerprint: fingerprintJson === null ? null : new JsonText(fingerprintJson),
+        matches: new JsonText(matchesJson),
         errorCode: result.error?.code ?? null,
         tables,
-        matchedTables: result.matches.filter((m) => m.entity).length,
+        matchedTables,
         findings: result.findings,
         signatures: result.signatures,
       });
@@ -120,7 +126,7 @@ export class AnalyzeStage implements JobHandler<'analyze'>, OnApplicationShutdow
   }
 
   /** fingerprint → match → detect, on an analysis thread when there is one. */
-  private async analyze(catalogVersion: string, input: ThreadInput): Promise<AnalyzeFileResult> {
+  private async analyze(catalogVersion: string, input: ThreadInput): Promise<SummarisedResult> {
     const { catalog, matcher } = await this.catalogs.get(catalogVersion);
     const lookupFor = (entity: SorEntity) => this.lookupFor(catalogVersion, entity);
     if (this.pool === undefined) {
@@ -130,7 +136,7 @@ export class AnalyzeStage implements JobHandler<'analyze'>, OnApplicationShutdow
       );
       this.log.log(this.pool ? `analysing on ${this.pool.size} thread(s)` : 'analysing on the main thread');
     }
-    if (!this.pool) return analyzeFile({ ...input, catalog, matcher, lookupFor });
+    if (!this.pool) return withSummary(await analyzeFile({ ...input, catalog, matcher, lookupFor }));
     return this.pool.run({ input, catalogVersion, catalog, lookupFor });
   }
 
@@ -197,4 +203,9 @@ export class AnalyzeStage implements JobHandler<'analyze'>, OnApplicationShutdow
       normaliseValue,
     );
   }
+}
+
+function withSummary(r: AnalyzeFileResult): SummarisedResult {
+  const { fingerprint: _f, matches: _m, ...rest } = r;
+  return { ...rest, summary: summarise(r) };
 }

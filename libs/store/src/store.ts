@@ -71,14 +71,22 @@ export interface RecordedAnalysis {
 
 export const FINALIZE_CHECK_BELOW = PENDING_COUNT_CAP;
 
+/** JSON already serialised (by an analysis thread): stored as is. */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
+const jsonOf = (v: unknown): string | null =>
+  v === null ? null : v instanceof JsonText ? v.text : JSON.stringify(v);
+
 export interface AnalysisRecord {
   scanId: string;
   sourceId: string;
   fileId: string;
   path: string;
   version: string;
-  fingerprint: unknown | null;
-  matches: unknown | null;
+  fingerprint: unknown | JsonText | null;
+  matches: unknown | JsonText | null;
   errorCode: string | null;
   tables: number;
   matchedTables: number;
@@ -656,8 +664,8 @@ export class ShadowscanStore {
    */
   async recordAnalysis(a: AnalysisRecord): Promise<RecordedAnalysis> {
     return this.transaction(async (trx) => {
-      const fingerprint = a.fingerprint === null ? null : JSON.stringify(a.fingerprint);
-      const matches = a.matches === null ? null : JSON.stringify(a.matches);
+      const fingerprint = jsonOf(a.fingerprint);
+      const matches = jsonOf(a.matches);
       // One round trip: claim the file (only while pending: a redelivered job writes nothing), upsert
       // its analysis and clear its old table signatures, and count the scan's other pending files.
       // Data-modifying CTEs run once whether or not the select reads them, and all see the statement's
