@@ -1,5 +1,6 @@
 import type { ColumnType } from '@shadowscan/domain';
-import { TypeTally, typeFits } from './column-type';
+import * as fc from 'fast-check';
+import { ALL_CLASSES, textFits, TypeTally, typeFits } from './column-type';
 import { type CellScalar, normaliseValue } from './normalise';
 
 function infer(values: CellScalar[]): { type: ColumnType; typeShare: number } {
@@ -49,5 +50,39 @@ describe('column type inference', () => {
   it('rejects impossible dates and ambiguous non-currency text', () => {
     expect(infer(['2024-02-30', '2023-13-01', '31/31/2024']).type).not.toMatch(/date/);
     expect(infer(['12 apples', '3 pears']).type).toBe('string');
+  });
+});
+
+describe('textFits', () => {
+  it('skips only the patterns that cannot match (property)', () => {
+    const text = fc
+      .array(
+        fc.constantFrom(
+          ..."0123456789abcemjnuy@.:/%-+,() $'€é\u00a0#_".split(''),
+          'usd',
+          'www.',
+          'http://',
+          'mar',
+          'true',
+        ),
+        { maxLength: 10 },
+      )
+      .map((parts) => normaliseValue(parts.join('')))
+      .filter((t) => t !== '');
+    fc.assert(
+      fc.property(text, (t) => expect(textFits(t)).toBe(textFits(t, ALL_CLASSES))),
+      { numRuns: 5000 },
+    );
+    for (const t of [
+      '12/03/2024',
+      '2024-03-12',
+      '12.03.2024',
+      '12 march 2024',
+      'mar 12, 2024',
+      '2024-03-12t10:00',
+    ]) {
+      expect(textFits(t)).toBe(textFits(t, ALL_CLASSES));
+      expect(textFits(t)).not.toBe(0);
+    }
   });
 });

@@ -131,23 +131,92 @@ function numberFits(n: number): number {
   return fits;
 }
 
-function textFits(t: string): number {
+/**
+ * typeFits for text. `chars` says which patterns are worth testing (charClasses); ALL_CLASSES tests
+ * every one, which must give the same answer.
+ */
+export function textFits(t: string, chars = charClasses(t)): number {
   let fits = 0;
   if (BOOLEAN_WORDS.has(t)) fits |= BIT.boolean;
-  if (INTEGER_TEXT.test(t)) fits |= BIT.integer | BIT.id;
-  if (DECIMAL_TEXT.test(t)) fits |= BIT.decimal | BIT.currency;
-  else if (isCurrencyText(t)) fits |= BIT.currency;
-  if (PERCENT_TEXT.test(t)) fits |= BIT.percent;
-  if (isDateText(t)) fits |= BIT.date | BIT.datetime;
-  else if (isDateTimeText(t)) fits |= BIT.datetime;
-  if (EMAIL_TEXT.test(t)) fits |= BIT.email;
-  if (URL_TEXT.test(t)) fits |= BIT.url;
-  if (PHONE_TEXT.test(t)) {
+  const mayBeCurrency = (chars & (HAS_DIGIT | MAY_BE_CURRENCY)) === (HAS_DIGIT | MAY_BE_CURRENCY);
+  if (chars & MAY_BE_NUMBER) {
+    if (INTEGER_TEXT.test(t)) fits |= BIT.integer | BIT.id;
+    if (DECIMAL_TEXT.test(t)) fits |= BIT.decimal | BIT.currency;
+    else if (mayBeCurrency && isCurrencyText(t)) fits |= BIT.currency;
+  } else if (mayBeCurrency && isCurrencyText(t)) fits |= BIT.currency;
+  if (chars & HAS_PERCENT && PERCENT_TEXT.test(t)) fits |= BIT.percent;
+  if (chars & HAS_DIGIT) {
+    if (chars & DATE_SEPARATORS && isDateText(t)) fits |= BIT.date | BIT.datetime;
+    else if (chars & HAS_COLON && isDateTimeText(t)) fits |= BIT.datetime;
+  }
+  if (chars & HAS_AT && EMAIL_TEXT.test(t)) fits |= BIT.email;
+  if (chars & HAS_DOT && URL_TEXT.test(t)) fits |= BIT.url;
+  if (chars & MAY_BE_PHONE && PHONE_TEXT.test(t)) {
     const digits = t.replace(/\D/g, '').length;
     if (digits >= 7 && digits <= 15) fits |= BIT.phone;
   }
-  if (CODE_TEXT.test(t) || LEADING_ZERO_DIGITS.test(t)) fits |= BIT.id;
+  if ((chars & HAS_DIGIT && CODE_TEXT.test(t)) || LEADING_ZERO_DIGITS.test(t)) fits |= BIT.id;
   return fits;
+}
+
+const HAS_DIGIT = 1;
+const HAS_PERCENT = 2;
+const HAS_AT = 4;
+const HAS_DOT = 8;
+/** Only characters of INTEGER_TEXT and DECIMAL_TEXT: digits, signs, `.`, `,` and `e`. */
+const MAY_BE_NUMBER = 16;
+/** Only characters of PHONE_TEXT: digits, whitespace, `+`, `-`, parentheses. */
+const MAY_BE_PHONE = 32;
+/** Only characters of CURRENCY_TEXT: digits, letters, `$`, `-`, parentheses, whitespace, `,.'`. */
+const MAY_BE_CURRENCY = 64;
+const HAS_COLON = 128;
+/** A date needs one of `-`, `/`, `.` or a space between its parts. */
+const DATE_SEPARATORS = 256 | HAS_DOT;
+export const ALL_CLASSES = 511;
+const MAX_CLASSIFIED_LENGTH = 256;
+
+/**
+ * Which characters a value holds, as bits: a pattern that needs a character the value lacks, or
+ * that allows none of a character it has, cannot match, so most values are tested against few of the
+ * patterns. Text with characters beyond ASCII gets every bit (\s and friends reach there) and so every
+ * test, and so does long text.
+ */
+function charClasses(t: string): number {
+  // Long text fails the anchored patterns within a few characters; a full pass would cost more.
+  if (t.length > MAX_CLASSIFIED_LENGTH) return ALL_CLASSES;
+  let has = 0;
+  let only = MAY_BE_NUMBER | MAY_BE_PHONE | MAY_BE_CURRENCY;
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      has |= HAS_DIGIT;
+      continue;
+    }
+    if (c >= 128) return ALL_CLASSES;
+    const space = c === 32 || (c >= 9 && c <= 13);
+    if (c === 37) has |= HAS_PERCENT;
+    else if (c === 64) has |= HAS_AT;
+    else if (c === 46) has |= HAS_DOT;
+    else if (c === 58) has |= HAS_COLON;
+    else if (c === 45 || c === 47 || space) has |= DATE_SEPARATORS & ~HAS_DOT;
+    if (c !== 43 && c !== 45 && c !== 46 && c !== 44 && c !== 101) only &= ~MAY_BE_NUMBER;
+    if (c !== 43 && c !== 45 && c !== 40 && c !== 41 && !space) only &= ~MAY_BE_PHONE;
+    const letter = c >= 97 && c <= 122;
+    if (
+      !letter &&
+      !space &&
+      c !== 36 &&
+      c !== 45 &&
+      c !== 40 &&
+      c !== 41 &&
+      c !== 44 &&
+      c !== 46 &&
+      c !== 39
+    ) {
+      only &= ~MAY_BE_CURRENCY;
+    }
+  }
+  return has | only;
 }
 
 function isCurrencyText(t: string): boolean {

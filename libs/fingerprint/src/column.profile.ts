@@ -1,5 +1,6 @@
 import type { ColumnProfile, ColumnType } from '@shadowscan/domain';
 import { fmix32, MinHasher } from '@shadowscan/domain';
+import { type CellBatch, CellTag, type NormalisedCell, NUMBER_KINDS } from './cell.batch';
 import { TypeTally, typeFits } from './column-type';
 import type { NumberKind } from './number-format';
 import { type CellScalar, displayText } from './normalise';
@@ -7,13 +8,8 @@ import { type CellScalar, displayText } from './normalise';
 /** Bound once: a call through the library index's re-export getter costs more than the hash itself. */
 const mix32 = fmix32;
 
-export interface ProfiledCell {
-  value: CellScalar;
-  norm: string;
-  /** hash32(norm): computed once per cell and shared by the sketch and the content digest. */
-  hash: number;
-  kind?: NumberKind;
-}
+/** A cell as the profiles see it: its value, normal form and identity (see NormalisedCell). */
+export type ProfiledCell = Omit<NormalisedCell, 'column'>;
 
 /** Pattern index of values whose shape came after the first PATTERN_SLOTS - 1 shapes. */
 const PATTERN_SLOTS = 2 ** 10;
@@ -60,8 +56,14 @@ export function maskValue(text: string): string {
 /** Accumulates one column's profile as the rows stream by; memory is bounded by `exactCap`. */
 export class ColumnAccumulator {
   nonEmpty = 0;
-  /** Slot of each distinct normalised value, in first-seen order, up to the exact cap. */
-  private readonly distinct = new Map<string, number>();
+  /**
+   * Distinct values up to the exact cap, as slots in first-seen order: open addressing on their
+   * (hash, check) identity, so that a repeated value is found without its text ever being made.
+   */
+  private slotOf = new Int32Array(128);
+  private readonly norms: string[] = [];
+  private hashes = new Uint32Array(64);
+  private checks = new Uint32Array(64);
   /** Per slot: occurrences, type fits (a bit set) and shape index; each value is classified once. */
   private counts = new Uint32Array(64);
   private fits = new Uint16Array(64);
@@ -87,27 +89,89 @@ export class ColumnAccumulator {
 
   constructor(private readonly exactCap: number) {}
 
+  /** Adds a non-empty cell given as an object (the string path). */
   add(cell: ProfiledCell): void {
     this.nonEmpty++;
     if (cell.kind) this.countKind(cell.kind);
     if (this.overflowed) return this.addPastCap(cell);
-    const slot = this.distinct.get(cell.norm);
-    if (slot !== undefined) {
+    const slot = this.find(cell.hash, cell.check);
+    if (slot >= 0) {
       this.counts[slot]++;
       return;
     }
-    if (this.distinct.size < this.exactCap) {
-      const next = this.distinct.size;
-      if (next === this.counts.length) this.grow();
-      this.distinct.set(detach(cell.norm), next);
-      this.counts[next] = 1;
-      this.fits[next] = typeFits(cell.value, cell.norm, cell.kind);
-      this.shapes[next] = this.patternSlot(formatSignature(cell.norm));
-      this.observe(cell);
-      return;
-    }
+    if (this.norms.length < this.exactCap) return this.addNew(cell);
     this.overflowed = true;
     this.addPastCap(cell);
+  }
+
+  /**
+   * Adds cell i of a batch. A value seen before costs a look-up by hash; only a new value, a sample
+   * or a value past the cap picked for classification is materialised.
+   */
+  addAt(batch: CellBatch, i: number): void {
+    this.nonEmpty++;
+    const kind = batch.kind[i];
+    if (kind) this.countKind(NUMBER_KINDS[kind] as NumberKind);
+    if (!this.overflowed) {
+      const slot = this.find(batch.hash[i], batch.check[i]);
+      if (slot >= 0) {
+        this.counts[slot]++;
+        return;
+      }
+      if (this.norms.length < this.exactCap) return this.addNew(batch.cell(i));
+      this.overflowed = true;
+    }
+    // Past the cap (see addPastCap): a picked value is classified from its normal form alone, for
+    // text is text whatever its case; nothing else is materialised but the first samples.
+    const tag = batch.tag[i] as CellTag;
+    if (this.overflowSeen++ % OVERFLOW_SAMPLE === 0) {
+      const norm = batch.norm(i);
+      const value = tag === CellTag.Text || tag === CellTag.Shared ? norm : batch.value(i);
+      this.classifySample(value, norm, NUMBER_KINDS[kind]);
+    }
+    this.minhash.addHash(batch.hash[i]);
+    if (tag === CellTag.Number) this.observeNumber(batch.num[i]);
+    else if (tag === CellTag.Value) this.observeValue(batch.values[i]);
+    this.observeLength(batch.length[i]);
+    if (this.samples.length < SAMPLE_SIZE) this.addSample(batch.value(i), batch.norm(i));
+  }
+
+  /** The slot of a value by its identity, or -1. */
+  private find(hash: number, check: number): number {
+    const mask = this.slotOf.length - 1;
+    for (let at = check & mask; ; at = (at + 1) & mask) {
+      const slot = this.slotOf[at] - 1;
+      if (slot < 0) return -1;
+      if (this.hashes[slot] === hash && this.checks[slot] === check) return slot;
+    }
+  }
+
+  private addNew(cell: ProfiledCell): void {
+    const next = this.norms.length;
+    if (next === this.counts.length) this.grow();
+    if ((next + 1) * 2 > this.slotOf.length) this.rehash();
+    this.norms.push(detach(cell.norm));
+    this.hashes[next] = cell.hash;
+    this.checks[next] = cell.check;
+    const mask = this.slotOf.length - 1;
+    let at = cell.check & mask;
+    while (this.slotOf[at] !== 0) at = (at + 1) & mask;
+    this.slotOf[at] = next + 1;
+    this.counts[next] = 1;
+    this.fits[next] = typeFits(cell.value, cell.norm, cell.kind);
+    this.shapes[next] = this.patternSlot(formatSignature(cell.norm));
+    this.observe(cell);
+  }
+
+  private rehash(): void {
+    const slotOf = new Int32Array(this.slotOf.length * 2);
+    const mask = slotOf.length - 1;
+    for (let slot = 0; slot < this.norms.length; slot++) {
+      let at = this.checks[slot] & mask;
+      while (slotOf[at] !== 0) at = (at + 1) & mask;
+      slotOf[at] = slot + 1;
+    }
+    this.slotOf = slotOf;
   }
 
   /**
@@ -116,14 +180,16 @@ export class ColumnAccumulator {
    * like the estimated distinct count.
    */
   private addPastCap(cell: ProfiledCell): void {
-    if (this.overflowSeen++ % OVERFLOW_SAMPLE === 0) {
-      this.overflowTally.add(typeFits(cell.value, cell.norm, cell.kind), OVERFLOW_SAMPLE);
-      const pattern = formatSignature(cell.norm);
-      if (this.overflowPatterns.has(pattern) || this.overflowPatterns.size < MAX_PATTERNS) {
-        this.overflowPatterns.set(pattern, (this.overflowPatterns.get(pattern) ?? 0) + OVERFLOW_SAMPLE);
-      }
-    }
+    if (this.overflowSeen++ % OVERFLOW_SAMPLE === 0) this.classifySample(cell.value, cell.norm, cell.kind);
     this.observe(cell);
+  }
+
+  private classifySample(value: CellScalar, norm: string, kind: NumberKind | undefined): void {
+    this.overflowTally.add(typeFits(value, norm, kind), OVERFLOW_SAMPLE);
+    const pattern = formatSignature(norm);
+    if (this.overflowPatterns.has(pattern) || this.overflowPatterns.size < MAX_PATTERNS) {
+      this.overflowPatterns.set(pattern, (this.overflowPatterns.get(pattern) ?? 0) + OVERFLOW_SAMPLE);
+    }
   }
 
   /** Number formats repeat down a column: counted in runs, not a Map update per cell. */
@@ -154,6 +220,12 @@ export class ColumnAccumulator {
     const shapes = new Uint16Array(size);
     shapes.set(this.shapes);
     this.shapes = shapes;
+    const hashes = new Uint32Array(size);
+    hashes.set(this.hashes);
+    this.hashes = hashes;
+    const checks = new Uint32Array(size);
+    checks.set(this.checks);
+    this.checks = checks;
   }
 
   private patternSlot(pattern: string): number {
@@ -167,41 +239,49 @@ export class ColumnAccumulator {
 
   private observe(cell: ProfiledCell): void {
     this.minhash.addHash(cell.hash);
-    const { value } = cell;
-    if (typeof value === 'number') {
-      if (value < this.minNumber) this.minNumber = value;
-      if (value > this.maxNumber) this.maxNumber = value;
-    } else if (value instanceof Date) {
+    this.observeValue(cell.value);
+    // Normalising keeps the length of text (trim and single spaces aside), and is already done.
+    this.observeLength(cell.norm.length);
+    if (this.samples.length < SAMPLE_SIZE) this.addSample(cell.value, cell.norm);
+  }
+
+  private addSample(value: CellScalar, norm: string): void {
+    this.samples.push(typeof value === 'string' ? displayText(value) : norm);
+  }
+
+  private observeValue(value: CellScalar): void {
+    if (typeof value === 'number') this.observeNumber(value);
+    else if (value instanceof Date) {
       const t = value.getTime();
       if (t < this.minDate) this.minDate = t;
       if (t > this.maxDate) this.maxDate = t;
     }
-    // Normalising keeps the length of text (trim and single spaces aside), and is already done.
-    const length = cell.norm.length;
+  }
+
+  private observeNumber(value: number): void {
+    if (value < this.minNumber) this.minNumber = value;
+    if (value > this.maxNumber) this.maxNumber = value;
+  }
+
+  private observeLength(length: number): void {
     if (length < this.minLength) this.minLength = length;
     if (length > this.maxLength) this.maxLength = length;
-    if (this.samples.length < SAMPLE_SIZE)
-      this.samples.push(typeof value === 'string' ? displayText(value) : cell.norm);
   }
 
   type(): { type: ColumnType; typeShare: number } {
     const tally = new TypeTally();
-    for (let slot = 0; slot < this.distinct.size; slot++) tally.add(this.fits[slot], this.counts[slot]);
+    for (let slot = 0; slot < this.norms.length; slot++) tally.add(this.fits[slot], this.counts[slot]);
     tally.merge(this.overflowTally);
     return tally.result();
   }
 
   profile(base: { name: string; index: number; rowCount: number; valueSampleCap: number }): ColumnProfile {
     const { type, typeShare } = this.type();
-    const values: string[] = [];
-    for (const v of this.distinct.keys()) {
-      if (values.length >= base.valueSampleCap) break;
-      values.push(v);
-    }
+    const values = this.norms.slice(0, base.valueSampleCap);
     const signature = this.minhash.signature();
     const distinct = this.overflowed
-      ? Math.max(this.distinct.size, this.minhash.estimateDistinct())
-      : this.distinct.size;
+      ? Math.max(this.norms.length, this.minhash.estimateDistinct())
+      : this.norms.length;
     const profile: ColumnProfile = {
       name: base.name,
       index: base.index,
@@ -231,7 +311,7 @@ export class ColumnAccumulator {
 
   private topFormats(): Array<{ pattern: string; share: number }> {
     const bySlot = new Array<number>(this.patterns.length).fill(0);
-    for (let slot = 0; slot < this.distinct.size; slot++) {
+    for (let slot = 0; slot < this.norms.length; slot++) {
       const shape = this.shapes[slot];
       if (shape < bySlot.length) bySlot[shape] += this.counts[slot];
     }

@@ -1,8 +1,10 @@
 import { createReadStream } from 'node:fs';
+import { CellBatch } from './cell.batch';
+import { CsvByteTokenizer } from './csv.bytes';
 import { CsvTokenizer, tokenize } from './csv.tokenizer';
-import type { RowEvent, RowsEvent } from './sheet.source';
+import type { BatchEvent, RowEvent, RowsEvent } from './sheet.source';
 import { type SheetCell, sheetCell } from './table.builder';
-import { StreamingTextDecoder } from './text.decoding';
+import { sniffEncoding, StreamingTextDecoder } from './text.decoding';
 
 export { NotTextError } from './text.decoding';
 
@@ -43,16 +45,93 @@ export interface CsvReadOptions {
   signal?: AbortSignal;
   /** Forced delimiter (TSV); otherwise sniffed from the first chunk. */
   delimiter?: string;
+  /** false: decode to text and tokenize that, even UTF-8 (see SourceJob.byteHashing). Default: true. */
+  byteHashing?: boolean;
 }
+
+/** The first bytes, read before anything is tokenized: enough to tell the encoding and the dialect. */
+const HEAD_BYTES = 64 * 1024;
 
 /**
  * Streams a delimited text file as rows; records are numbered from 1 like rows (a `sep=` hint line
- * is not a record). Reading stops as soon as the consumer stops iterating.
+ * is not a record). UTF-8 and ASCII files, nearly all of them, are tokenized as bytes into batches
+ * (csv.bytes.ts); other encodings are decoded to text first. Reading stops as soon as the consumer
+ * stops iterating.
  */
-export async function* readCsvRows(path: string, options: CsvReadOptions = {}): AsyncGenerator<RowsEvent> {
+export async function* readCsvRows(
+  path: string,
+  options: CsvReadOptions = {},
+): AsyncGenerator<RowsEvent | BatchEvent> {
   const source = createReadStream(path, { signal: options.signal, highWaterMark: READ_CHUNK_BYTES });
-  const decoder = new StreamingTextDecoder();
-  let tokenizer: CsvTokenizer | null = null;
+  try {
+    const chunks = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    const head: Buffer[] = [];
+    let headBytes = 0;
+    let ended = false;
+    while (headBytes < HEAD_BYTES) {
+      const next = await chunks.next();
+      if (next.done) {
+        ended = true;
+        break;
+      }
+      head.push(next.value);
+      headBytes += next.value.length;
+    }
+    const first = Buffer.concat(head);
+    const decoder = new StreamingTextDecoder();
+    const text = decoder.decode(first) + (ended ? decoder.end() : '');
+    const dialect = sniffDialect(text, options.delimiter);
+    const rest = ended ? emptyChunks() : chunks;
+    const delimiter = dialect.delimiter.charCodeAt(0);
+    if (options.byteHashing !== false && decoder.encoding === 'utf-8' && isByteDelimiter(dialect.delimiter)) {
+      const skip = sniffEncoding(first).bomLength + Buffer.byteLength(dialect.sepLine);
+      yield* byteRows(first.subarray(skip), rest, new CsvByteTokenizer(delimiter));
+    } else {
+      yield* textRows(text.slice(dialect.sepLine.length), rest, decoder, new CsvTokenizer(dialect.delimiter));
+    }
+  } finally {
+    source.destroy();
+  }
+}
+
+/** A delimiter the byte tokenizer can look for: one ASCII byte that is not a quote or a line break. */
+function isByteDelimiter(delimiter: string): boolean {
+  const c = delimiter.charCodeAt(0);
+  return delimiter.length === 1 && c < 128 && c !== 34 && c !== 10 && c !== 13;
+}
+
+async function* emptyChunks(): AsyncGenerator<Buffer> {}
+
+function iterate(chunks: AsyncIterator<Buffer>): AsyncIterable<Buffer> {
+  return { [Symbol.asyncIterator]: () => chunks };
+}
+
+/** UTF-8 bytes, one batch per chunk read. */
+async function* byteRows(
+  first: Buffer,
+  rest: AsyncIterator<Buffer>,
+  tokenizer: CsvByteTokenizer,
+): AsyncGenerator<BatchEvent> {
+  const batch = new CellBatch();
+  const event: BatchEvent = { kind: 'batch', batch };
+  let pending = first;
+  for await (const chunk of iterate(rest)) {
+    tokenizer.push(pending, batch);
+    pending = chunk;
+    if (batch.rows) yield event;
+    batch.clear();
+  }
+  tokenizer.push(pending, batch, true);
+  if (batch.rows) yield event;
+}
+
+/** Decoded text, for the other encodings. */
+async function* textRows(
+  first: string,
+  rest: AsyncIterator<Buffer>,
+  decoder: StreamingTextDecoder,
+  tokenizer: CsvTokenizer,
+): AsyncGenerator<RowsEvent> {
   let rowNumber = 0;
   let batch: RowEvent[] = [];
   const emit = (record: string[]) => {
@@ -61,37 +140,24 @@ export async function* readCsvRows(path: string, options: CsvReadOptions = {}): 
     for (let i = 0; i < record.length; i++) if (record[i] !== '') cells.push(sheetCell(i + 1, record[i]));
     batch.push({ kind: 'row', rowNumber, cells });
   };
-  let head = '';
-  try {
-    for await (const chunk of source) {
-      let text = decoder.decode(chunk as Buffer);
-      if (!tokenizer) {
-        head += text;
-        // Enough text to sniff, unless the file is shorter.
-        if (head.length < 16 * 1024) continue;
-        text = head;
-        ({ tokenizer, text } = startTokenizer(text, options.delimiter));
-      }
-      tokenizer.push(text, emit);
-      if (batch.length) {
-        const rows = batch;
-        batch = [];
-        yield { kind: 'rows', rows };
-      }
+  tokenizer.push(first, emit);
+  for await (const chunk of iterate(rest)) {
+    tokenizer.push(decoder.decode(chunk), emit);
+    if (batch.length) {
+      yield { kind: 'rows', rows: batch };
+      batch = [];
     }
-    let text = decoder.end();
-    if (!tokenizer) ({ tokenizer, text } = startTokenizer(head + text, options.delimiter));
-    tokenizer.push(text, emit);
-    tokenizer.end(emit);
-    if (batch.length) yield { kind: 'rows', rows: batch };
-  } finally {
-    source.destroy();
   }
+  tokenizer.push(decoder.end(), emit);
+  tokenizer.end(emit);
+  if (batch.length) yield { kind: 'rows', rows: batch };
 }
 
-function startTokenizer(text: string, forced: string | undefined): { tokenizer: CsvTokenizer; text: string } {
+/** The delimiter (forced, from a `sep=` line, or sniffed) and the `sep=` line itself, if any. */
+function sniffDialect(text: string, forced: string | undefined): { delimiter: string; sepLine: string } {
   const sep = SEP_LINE.exec(text);
-  const rest = sep ? text.slice(sep[0].length) : text;
-  const delimiter = forced ?? (sep ? sep[1] : sniffDelimiter(rest.slice(0, 64 * 1024)));
-  return { tokenizer: new CsvTokenizer(delimiter), text: rest };
+  const sepLine = sep ? sep[0] : '';
+  const delimiter =
+    forced ?? (sep ? sep[1] : sniffDelimiter(text.slice(sepLine.length, sepLine.length + 64 * 1024)));
+  return { delimiter, sepLine };
 }

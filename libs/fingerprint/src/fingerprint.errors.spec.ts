@@ -191,9 +191,9 @@ describe('timeouts', () => {
 
   it('leaves no spooled worksheet files behind after stopping early or failing', async () => {
     // exceljs spools through the tmp package, which names files tmp-<pid>-<random>.
-    const spooled = async () =>
-      (await readdir(tmpdir())).filter((f) => f.startsWith(`tmp-${process.pid}-`)).length;
-    const before = await spooled();
+    // The fixtures' own exceljs writes may still be cleaning up their files: only new ones count.
+    const spooled = async () => (await readdir(tmpdir())).filter((f) => f.startsWith(`tmp-${process.pid}-`));
+    const before = new Set(await spooled());
     await expectUnreadable(big, 'too_many_cells', /non-empty cells/, { maxCells: 10 });
     const damaged = Buffer.from(await readFile(big));
     const start = damaged.indexOf(Buffer.from('xl/worksheets/sheet1.xml')) + 5_000;
@@ -202,6 +202,6 @@ describe('timeouts', () => {
     await writeBytes(path, damaged);
     await expectUnreadable(path, 'corrupt', /damaged/);
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(await spooled()).toBe(before);
+    expect((await spooled()).filter((f) => !before.has(f))).toEqual([]);
   });
 });

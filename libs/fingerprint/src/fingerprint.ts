@@ -58,11 +58,23 @@ export async function fingerprintFile(
   absPath: string,
   opts: FingerprintOptions = {},
 ): Promise<WorkbookFingerprint> {
+  return fingerprintWith(absPath, opts, { byteHashing: true });
+}
+
+/**
+ * fingerprintFile with the choice of reading path: with `byteHashing: false` every cell takes the
+ * string path, which the byte-level fast paths must agree with exactly (tests compare the two).
+ */
+export async function fingerprintWith(
+  absPath: string,
+  opts: FingerprintOptions,
+  reading: { byteHashing: boolean },
+): Promise<WorkbookFingerprint> {
   const prepared = await prepareFile(absPath, opts);
   const { file, limits } = prepared;
   const budget = new ReadBudget(limits.timeoutMs, () => unreadable.timeout(file, limits.timeoutMs));
   try {
-    return await budget.race(read({ ...prepared, budget }));
+    return await budget.race(read({ ...prepared, ...reading, budget }));
   } catch (error) {
     throw asUnreadable(error, file);
   } finally {
@@ -72,6 +84,7 @@ export async function fingerprintFile(
 
 interface ReadJob extends PreparedFile {
   budget: ReadBudget;
+  byteHashing: boolean;
 }
 
 async function read(job: ReadJob): Promise<WorkbookFingerprint> {
@@ -84,6 +97,7 @@ async function read(job: ReadJob): Promise<WorkbookFingerprint> {
     budget.throwIfStopped();
     if (event.kind === 'sheet') sheet = sheets.startSheet(event.name, event.hidden);
     else if (event.kind === 'row') sheet?.addRow(event.rowNumber, event.cells, event.hidden);
+    else if (event.kind === 'batch') sheet?.addBatch(event.batch);
     else if (sheet) for (const row of event.rows) sheet.addRow(row.rowNumber, row.cells, row.hidden);
   }
   const risks: WorkbookRisks = { ...meta.risks, rows: sheets.rowCount, cells: sheets.cellCount };
@@ -106,16 +120,32 @@ class SheetCollector {
     this.sheets.push({ name, hidden, tables });
     return {
       addRow: (rowNumber, cells, hiddenRow) => {
-        this.cells += cells.length;
-        if (cells.length) this.rows++;
-        if (this.cells > this.job.limits.maxCells) {
-          const error = unreadable.tooManyCells(this.job.file, this.job.limits.maxCells);
-          this.job.budget.stop(error);
-          throw error;
-        }
+        this.count(cells.length ? 1 : 0, cells.length);
         tables.addRow(rowNumber, cells, hiddenRow);
       },
+      addBatch: (batch) => {
+        let rows = 0;
+        let cells = 0;
+        for (let r = 0; r < batch.rows; r++) {
+          const inRow = batch.rowEnd[r] - batch.rowStart(r) + batch.rowDropped[r];
+          cells += inRow;
+          if (inRow) rows++;
+        }
+        this.count(rows, cells);
+        tables.addBatch(batch);
+      },
     };
+  }
+
+  /** Counts what a sheet read, and stops the read at the cell limit. */
+  private count(rows: number, cells: number): void {
+    this.rows += rows;
+    this.cells += cells;
+    if (this.cells > this.job.limits.maxCells) {
+      const error = unreadable.tooManyCells(this.job.file, this.job.limits.maxCells);
+      this.job.budget.stop(error);
+      throw error;
+    }
   }
 
   get rowCount(): number {

@@ -37,6 +37,9 @@ export const DEFAULT_LIMITS: FingerprintLimits = Object.freeze({
  */
 export const MAX_EXPANSION_FACTOR = 10;
 
+/** Excel's own width limit; a wider CSV row would otherwise allocate a profile per column. */
+export const MAX_COLUMNS = 16_384;
+
 const MAY_BE_ZERO: ReadonlySet<keyof FingerprintLimits> = new Set(['valueSampleCap']);
 
 export function resolveLimits(overrides: Partial<FingerprintLimits> | undefined): FingerprintLimits {

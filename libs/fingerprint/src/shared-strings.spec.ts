@@ -1,4 +1,6 @@
+import { hash32 } from '@shadowscan/domain';
 import { SharedStrings } from './shared-strings';
+import { checkHash, hashed } from './value.hash';
 
 describe('SharedStrings', () => {
   it('gives back every string by index, across chunk boundaries and growth', () => {
@@ -27,4 +29,25 @@ describe('SharedStrings', () => {
     for (const i of [0, 1, 123_456, 250_000, 399_999, 5, 300_000]) expect(table.get(i)).toBe(texts[i]);
     table.dispose();
   });
+
+  it.each([
+    ['in memory', {}],
+    ['spilled', { memoryBytes: 1 }],
+  ])(
+    'indexes empty and long strings anywhere in a block, and hashes plain ones from their bytes (%s)',
+    (_, options) => {
+      const table = new SharedStrings(options);
+      const texts = ['', 'Paris', 'y'.repeat(300), '', 'Zürich', ' Lyon', 'x'.repeat(140_000), 'ok'];
+      for (let i = 0; i < 20; i++) for (const t of texts) table.push(t);
+      for (let i = 0; i < table.length; i++) {
+        const text = texts[i % texts.length];
+        expect(table.get(i)).toBe(text);
+        const plain = table.hashEntry(i);
+        expect(plain).toBe(text !== '' && /^[^\s].*[^\s]$|^[^\s]$/.test(text) && /^[\x20-\x7e]+$/.test(text));
+        if (plain) expect(hashed.hash).toBe(hash32(text.toLowerCase()));
+        if (plain) expect(hashed.check).toBe(checkHash(text.toLowerCase()));
+      }
+      table.dispose();
+    },
+  );
 });

@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
 import type { SpreadsheetFormat, WorkbookRisks } from '@shadowscan/domain';
+import type { CellBatch } from './cell.batch';
 import { readCsvRows } from './csv.reader';
 import { probeFile } from './file.probe';
 import { baseNameWithoutExtension } from './format';
@@ -31,7 +32,13 @@ export interface RowsEvent {
   rows: RowEvent[];
 }
 
-export type SheetEvent = SheetStartEvent | RowEvent | RowsEvent;
+/** Rows of the current sheet, column-wise; valid until the next event is asked for. */
+export interface BatchEvent {
+  kind: 'batch';
+  batch: CellBatch;
+}
+
+export type SheetEvent = SheetStartEvent | RowEvent | RowsEvent | BatchEvent;
 
 export interface SourceJob {
   absPath: string;
@@ -43,6 +50,11 @@ export interface SourceJob {
   size: number;
   limits: FingerprintLimits;
   signal: AbortSignal;
+  /**
+   * false: every cell takes the string path (normalised and hashed as text), as the byte-level fast
+   * paths must agree with it; for tests that check they do.
+   */
+  byteHashing?: boolean;
 }
 
 export interface SourceMeta {
@@ -98,7 +110,8 @@ export async function* readSheetEvents(job: SourceJob, meta: SourceMeta): AsyncG
         throw unreadable.compressionRatio(file, entry.name, ratio, limits.maxCompressionRatio);
       }
     }
-    yield* readXlsxRows(absPath, directory, new InflateBudget(maxExpanded), job.signal, meta);
+    const inflate = new InflateBudget(maxExpanded);
+    yield* readXlsxRows(absPath, directory, inflate, job.signal, meta, job.byteHashing ?? true);
     return;
   }
   if (LEGACY.has(format)) {
@@ -106,7 +119,11 @@ export async function* readSheetEvents(job: SourceJob, meta: SourceMeta): AsyncG
     return;
   }
   yield { kind: 'sheet', name: baseNameWithoutExtension(job.named) };
-  yield* readCsvRows(absPath, { signal: job.signal, delimiter: format === 'tsv' ? '\t' : undefined });
+  yield* readCsvRows(absPath, {
+    signal: job.signal,
+    delimiter: format === 'tsv' ? '\t' : undefined,
+    byteHashing: job.byteHashing,
+  });
 }
 
 async function startsWith(path: string, magic: Buffer): Promise<boolean> {

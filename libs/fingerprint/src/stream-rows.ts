@@ -1,6 +1,7 @@
 import type { TableFingerprint } from '@shadowscan/domain';
 import { asUnreadable, prepareFile } from './fingerprint';
 import type { FingerprintLimits } from './limits';
+import { rowEvents } from './cell.batch';
 import { isBlank } from './normalise';
 import { emptyMeta, readSheetEvents } from './sheet.source';
 import { unreadable } from './unreadable';
@@ -86,7 +87,9 @@ export async function* streamTableRows(
       }
       if (!inSheet) continue;
       let past = false;
-      for (const row of event.kind === 'rows' ? event.rows : [event]) {
+      const rows =
+        event.kind === 'rows' ? event.rows : event.kind === 'batch' ? rowEvents(event.batch) : [event];
+      for (const row of rows) {
         if (row.rowNumber < firstDataRow) continue;
         if (row.rowNumber > lastRow) {
           past = true;

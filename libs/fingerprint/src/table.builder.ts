@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import { type ColumnProfile, hash32, type TableFingerprint } from '@shadowscan/domain';
-import { ColumnAccumulator, ContentDigest, type ProfiledCell } from './column.profile';
-import { DEFAULT_LIMITS } from './limits';
+import { type CellBatch, CellTag, type NormalisedCell } from './cell.batch';
+import { ColumnAccumulator, ContentDigest } from './column.profile';
+import { DEFAULT_LIMITS, MAX_COLUMNS } from './limits';
 import type { NumberKind } from './number-format';
 import { type CellScalar, columnLetters, displayText, normaliseHeader, normaliseValue } from './normalise';
+import { checkHash } from './value.hash';
 
 /** Bound once: a call through the library index's re-export getter costs more than the hash itself. */
 const hashValue = hash32;
@@ -14,28 +16,21 @@ export interface SheetCell {
   value: CellScalar;
   /** What the cell's number format says about a number (currency, percent, date...), when it has one. */
   kind?: NumberKind;
-  /** normaliseValue(value) and its hash32 when the reader knows them already (a repeated shared string). */
-  norm?: string;
-  hash?: number;
 }
 
 /**
- * Every reader makes its cells here, so that they all have one shape (one hidden class for the JIT)
- * and the table finder can complete them in place instead of copying them.
+ * Every reader makes its cells here, with the fields the table finder fills in (normal form and
+ * hashes) already there: one shape for the JIT, completed in place instead of copied.
  */
-export function sheetCell(
-  column: number,
-  value: CellScalar,
-  kind?: NumberKind,
-  norm?: string,
-  hash?: number,
-): SheetCell {
-  return { column, value, kind, norm, hash };
+export function sheetCell(column: number, value: CellScalar, kind?: NumberKind): SheetCell {
+  const cell: NormalisedCell = { column, value, kind, norm: '', hash: 0, check: 0 };
+  return cell;
 }
 
 /** Receives the rows of one sheet in order; `rowNumber` is 1-based and increasing. */
 export interface SheetSink {
   addRow(rowNumber: number, cells: readonly SheetCell[], hidden?: boolean): void;
+  addBatch(batch: CellBatch): void;
 }
 
 /** How many rows below a lone title cell the real header may start. */
@@ -45,14 +40,6 @@ const MAX_HELD_ROWS = 3;
 /** A header cell is a label, not a paragraph. */
 const MAX_HEADER_TEXT = 80;
 const TOTALS = /^(?:grand )?(?:totals?|sum|subtotal|sub-total|gesamt|summe|somme)\b/i;
-
-/** Excel's own width limit; a wider CSV row would otherwise allocate a profile per column. */
-export const MAX_COLUMNS = 16_384;
-
-interface NormalisedCell extends ProfiledCell {
-  column: number;
-  kind?: NumberKind;
-}
 
 interface BufferedRow {
   rowNumber: number;
@@ -174,6 +161,26 @@ class OpenTable {
     this.lastDataRow = row.rowNumber;
   }
 
+  /** addData for the cells [from, to) of a batch row, which are in column order. */
+  addDataAt(batch: CellBatch, from: number, to: number, rowNumber: number, hidden: boolean): void {
+    let inTable = false;
+    const { tag, column, hash } = batch;
+    const { firstColumn, lastColumn, accumulators, digest } = this;
+    for (let i = from; i < to; i++) {
+      if (tag[i] === CellTag.Empty) continue;
+      const offset = column[i] - firstColumn;
+      if (offset < 0 || column[i] > lastColumn) continue;
+      accumulators[offset].addAt(batch, i);
+      digest.addCell(offset, hash[i]);
+      inTable = true;
+    }
+    if (!inTable) return;
+    this.digest.endRow();
+    this.rowCount++;
+    if (hidden) this.hiddenRows++;
+    this.lastDataRow = rowNumber;
+  }
+
   /** Whether a row after a blank gap is the header of another table rather than more data. */
   looksLikeNewHeader(row: BufferedRow): boolean {
     if (row.cells.length < 2 || !row.cells.every(isLabel)) return false;
@@ -225,6 +232,32 @@ function isLabel(cell: NormalisedCell): boolean {
   return text.length <= MAX_HEADER_TEXT && !/^[+-]?[\d.,\s%$€£]+$/.test(text);
 }
 
+/**
+ * Whether a batch row can go straight into the table: it holds a non-empty cell, its cells are in
+ * column order, and it cannot be a totals row (text first, then only numbers), which isTotalsRow
+ * must read.
+ */
+function isPlainDataRow(batch: CellBatch, from: number, to: number, table: OpenTable): boolean {
+  let cells = 0;
+  let previousColumn = 0;
+  let textFirst = false;
+  let numbersAfter = true;
+  for (let i = from; i < to; i++) {
+    const tag = batch.tag[i] as CellTag;
+    if (tag === CellTag.Empty) continue;
+    const column = batch.column[i];
+    if (column <= previousColumn) return false;
+    previousColumn = column;
+    if (column < table.firstColumn || column > table.lastColumn) continue;
+    const value = tag === CellTag.Value ? batch.values[i] : null;
+    if (cells++ === 0)
+      textFirst = tag === CellTag.Text || tag === CellTag.Shared || typeof value === 'string';
+    else if (tag !== CellTag.Number && typeof value !== 'number') numbersAfter = false;
+  }
+  if (previousColumn === 0) return false;
+  return !(cells >= 2 && textFirst && numbersAfter);
+}
+
 function isTotalsRow(row: BufferedRow, table: OpenTable): boolean {
   const cells = row.cells.filter((c) => c.column >= table.firstColumn && c.column <= table.lastColumn);
   if (cells.length < 2 || typeof cells[0].value !== 'string' || !TOTALS.test(cells[0].norm)) return false;
@@ -265,23 +298,56 @@ export class SheetTables implements SheetSink {
     for (let i = 0; i < cells.length; i++) {
       const cell = cells[i];
       if (cell.column > MAX_COLUMNS) continue;
-      let norm = cell.norm;
-      let hash = cell.hash;
-      if (norm === undefined || hash === undefined) {
-        norm = normaliseValue(cell.value);
-        hash = hashValue(norm);
-      }
+      const norm = normaliseValue(cell.value);
       if (norm === '') continue;
       // Completed in place: the reader's cell is this row's from now on.
       const c = cell as NormalisedCell;
       c.norm = norm;
-      c.hash = hash;
+      c.hash = hashValue(norm);
+      c.check = checkHash(norm);
       if (cell.column <= previousColumn) sorted = false;
       previousColumn = cell.column;
       row.cells.push(c);
     }
     if (row.cells.length === 0) return;
     if (!sorted) row.cells.sort((a, b) => a.column - b.column);
+    this.route(row);
+  }
+
+  /**
+   * The rows of a batch. A row that only adds data to the open table goes straight from the batch
+   * into its columns; a row the table finder must look at (a header, a title, a row after a gap, a
+   * possible totals row) is materialised and takes the same path as addRow.
+   */
+  addBatch(batch: CellBatch): void {
+    batch.complete();
+    for (let r = 0; r < batch.rows; r++) {
+      const from = batch.rowStart(r);
+      const to = batch.rowEnd[r];
+      const rowNumber = batch.rowNumber[r];
+      const table = this.current;
+      if (
+        table &&
+        this.held.length === 0 &&
+        !table.subHeaderPossible &&
+        rowNumber === this.previousRow + 1 &&
+        isPlainDataRow(batch, from, to, table)
+      ) {
+        this.previousRow = rowNumber;
+        table.addDataAt(batch, from, to, rowNumber, batch.rowHidden[r] === 1);
+        continue;
+      }
+      const row: BufferedRow = { rowNumber, cells: [], hidden: batch.rowHidden[r] === 1 };
+      for (let i = from; i < to; i++) if (batch.tag[i] !== CellTag.Empty) row.cells.push(batch.cell(i));
+      if (row.cells.length === 0) continue;
+      row.cells.sort((a, b) => a.column - b.column);
+      this.route(row);
+    }
+  }
+
+  /** Where a non-empty row goes: the header detection, the open table, or a decision held over. */
+  private route(row: BufferedRow): void {
+    const { rowNumber } = row;
     const gap = rowNumber > this.previousRow + 1;
     this.previousRow = rowNumber;
 
@@ -343,7 +409,7 @@ export class SheetTables implements SheetSink {
       this.first = null;
       this.pending = [];
       this.startTable(first, undefined);
-      for (const r of [...pending, row]) this.addRow(r.rowNumber, r.cells, r.hidden);
+      for (const r of [...pending, row]) this.route(r);
       return;
     }
     if (row.cells.length >= 2) {
@@ -372,7 +438,7 @@ export class SheetTables implements SheetSink {
       this.first = null;
       this.pending = [];
       this.startTable(first, undefined);
-      for (const r of pending) this.addRow(r.rowNumber, r.cells, r.hidden);
+      for (const r of pending) this.route(r);
     }
     // Lone lines after a gap at the end of the sheet are footnotes ("Source: ERP export"), not data.
     this.held = [];

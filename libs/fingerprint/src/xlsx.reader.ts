@@ -44,6 +44,7 @@ export async function* readXlsxRows(
   budget: InflateBudget,
   signal: AbortSignal,
   meta: XlsxReadResult,
+  byteHashing = true,
 ): AsyncGenerator<SheetEvent> {
   const byName = new Map<string, ZipEntry>();
   for (const entry of directory.entries) byName.set(entry.name.replace(/^\/+/, '').toLowerCase(), entry);
@@ -79,6 +80,7 @@ export async function* readXlsxRows(
       date1904,
       styleKinds: stylesXml ? styleKinds(stylesXml) : [],
       sharedStrings: strings,
+      byteHashing,
     };
 
     const risks = meta.risks;
@@ -118,8 +120,8 @@ export async function* readXlsxRows(
       const extras = emptyExtras();
       yield { kind: 'sheet', name, hidden: sheet.state === 'hidden' || sheet.state === 'veryHidden' };
       try {
-        for await (const rows of readSheetRows(readEntry(path, entry, budget, signal), book, extras)) {
-          yield { kind: 'rows', rows };
+        for await (const batch of readSheetRows(readEntry(path, entry, budget, signal), book, extras)) {
+          yield { kind: 'batch', batch };
         }
       } finally {
         meta.formulas += extras.formulas;

@@ -1,4 +1,5 @@
 import * as fc from 'fast-check';
+import { rowEvents } from './cell.batch';
 import { SharedStrings } from './shared-strings';
 import type { RowEvent } from './sheet.source';
 import { emptyExtras, readSharedStrings, readSheetRows, type WorkbookContext } from './xlsx.sheet';
@@ -45,7 +46,7 @@ async function readAll(bytes: Buffer, points: number[], strings: SharedStrings) 
   };
   const extras = emptyExtras();
   const rows: RowEvent[] = [];
-  for await (const batch of readSheetRows(cut(bytes, points), book, extras)) rows.push(...batch);
+  for await (const batch of readSheetRows(cut(bytes, points), book, extras)) rows.push(...rowEvents(batch));
   return {
     rows: rows.map((r) => ({
       rowNumber: r.rowNumber,

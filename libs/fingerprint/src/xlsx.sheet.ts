@@ -1,14 +1,38 @@
+import { CellBatch, CellTag, kindCode, type SharedStringSource } from './cell.batch';
 import { excelSerialToDate, isTemporal, type NumberKind } from './number-format';
-import { type SharedString, SharedStrings } from './shared-strings';
-import type { RowEvent } from './sheet.source';
-import { type SheetCell, sheetCell } from './table.builder';
+import { SharedStrings } from './shared-strings';
+import { hashNumberBytes, parsed } from './value.hash';
 import { elements, rootPrefix, xmlText } from './xml.text';
 
 export interface WorkbookContext {
-  sharedStrings: { entry(index: number): SharedString | undefined };
+  sharedStrings: SharedStringSource & {
+    get(index: number): string | undefined;
+    hashEntry(index: number): boolean;
+  };
   /** Number format kind of each cell style (`s` attribute). */
   styleKinds: readonly NumberKind[];
   date1904: boolean;
+  /**
+   * Whether numbers and shared strings are hashed from their bytes (the columnar path); otherwise
+   * every cell is handed over as a value and normalised as text, the way other readers' cells are.
+   * Default: true.
+   */
+  byteHashing?: boolean;
+}
+
+/** Per cell style: its number kind's code (0 for none or general), and whether it shows dates. */
+interface StyleCodes {
+  kind: Uint8Array;
+  temporal: Uint8Array;
+}
+
+function styleCodes(kinds: readonly NumberKind[]): StyleCodes {
+  const codes: StyleCodes = { kind: new Uint8Array(kinds.length), temporal: new Uint8Array(kinds.length) };
+  kinds.forEach((kind, style) => {
+    codes.kind[style] = kind === 'general' ? 0 : kindCode(kind);
+    codes.temporal[style] = isTemporal(kind) ? 1 : 0;
+  });
+  return codes;
 }
 
 /** What a worksheet says about itself besides its cells. */
@@ -33,13 +57,14 @@ const MAX_TAIL_CHARS = 8 * 1024 * 1024;
  * inflated bytes themselves (markup is ASCII; only values that become text are decoded), no DOM and no
  * SAX events, one pass. Rows come out as soon as their closing tag has arrived, so memory holds one
  * chunk and one partial row. Reads cell types (shared, inline and formula strings, booleans, errors,
- * ISO dates) and turns numbers in date formats into Dates.
+ * ISO dates) and turns numbers in date formats into Dates. Rows come out a chunk's worth at a time
+ * in one reused batch, valid until the next one is asked for.
  */
 export async function* readSheetRows(
   chunks: AsyncIterable<Buffer>,
   book: WorkbookContext,
   extras: SheetExtras,
-): AsyncGenerator<RowEvent[]> {
+): AsyncGenerator<CellBatch> {
   let buf: Buffer = EMPTY;
   let phase = 'head' as 'head' | 'data' | 'tail';
   let tags: Tags | null = null;
@@ -47,7 +72,10 @@ export async function* readSheetRows(
   const tail: Buffer[] = [];
   let tailBytes = 0;
   let previousRow = 0;
-  let rows: RowEvent[] = [];
+  const batch = new CellBatch();
+  batch.strings = book.sharedStrings;
+  const styles = styleCodes(book.styleKinds);
+  const context: WorkbookContext = { ...book, byteHashing: book.byteHashing ?? true };
 
   const scanData = (): void => {
     const t = tags as Tags;
@@ -75,26 +103,24 @@ export async function* readSheetRows(
       let openEnd = rowStart + bt.row.length;
       while (openEnd < buf.length && buf[openEnd] !== 62) openEnd++;
       if (openEnd >= buf.length) break;
-      let cells: SheetCell[] = [];
+      const head = readRowTag(buf, rowStart + bt.row.length, openEnd);
+      const rowNumber = head.r > previousRow ? head.r : previousRow + 1;
+      batch.startRow(rowNumber, head.hidden);
       let next: number;
       if (buf[openEnd - 1] === 47) next = openEnd + 1;
       else {
         // The cells up to </row>; a row that goes on in the next chunk is read again with it.
         const { formulas, errorCells } = extras;
-        cells = readCells(buf, openEnd + 1, buf.length, t, bt.prefixLength, book, extras);
+        readCells(buf, openEnd + 1, buf.length, t, bt.prefixLength, context, styles, extras, batch);
         if (rowEndAt < 0) {
+          batch.cancelRow();
           extras.formulas = formulas;
           extras.errorCells = errorCells;
           break;
         }
         next = rowEndAt;
       }
-      const head = readRowTag(buf, rowStart + bt.row.length, openEnd);
-      const rowNumber = head.r > previousRow ? head.r : previousRow + 1;
       previousRow = rowNumber;
-      const row: RowEvent = { kind: 'row', rowNumber, cells };
-      if (head.hidden) row.hidden = true;
-      rows.push(row);
       pos = next;
     }
     buf = buf.subarray(pos);
@@ -151,12 +177,11 @@ export async function* readSheetRows(
   // Rows go out a chunk's worth at a time: one hop through the generators per chunk, not per row.
   for await (const chunk of chunks) {
     feed(chunk);
-    if (rows.length) {
-      yield rows;
-      rows = [];
+    if (batch.rows) {
+      yield batch;
+      batch.clear();
     }
   }
-  if (rows.length) yield rows;
   if (!tags) throw new Error('worksheet part is not XML');
   if (phase !== 'tail') throw new Error('worksheet part ends inside its cell data');
   readTail(Buffer.concat(tail).toString('utf8'), extras);
@@ -324,6 +349,21 @@ function cellTypeOf(b: Buffer, from: number, to: number): CellType {
   return CellType.Other;
 }
 
+/** How far indexNear looks by itself before it hands over to indexOf. */
+const NEAR_BYTES = 256;
+
+/**
+ * b.indexOf(tag, from) for a tag that is usually a few bytes away (the next shared string item):
+ * a loop over those bytes costs less than the call.
+ */
+function indexNear(b: Buffer, tag: Buffer, from: number): number {
+  const last = b.length - tag.length;
+  const limit = Math.min(last, from + NEAR_BYTES);
+  const first = tag[0];
+  for (let i = from; i <= limit; i++) if (b[i] === first && startsRowAt(b, i, tag)) return i;
+  return limit >= last ? -1 : b.indexOf(tag, limit + 1);
+}
+
 /** Whether `b` holds `tag` at `at`. */
 function startsRowAt(b: Buffer, at: number, tag: Buffer): boolean {
   if (at + tag.length > b.length) return false;
@@ -341,10 +381,10 @@ function endsName(c: number | undefined): boolean {
 
 /**
  * The cells of one row, from `from` (just after the row's start tag) to its end tag, which sets
- * rowEndAt; `to` is the end of the bytes at hand, and a row cut off by it sets rowEndAt to -1. One
- * forward pass over the bytes: the distances are a few bytes, where a call to indexOf costs more than
- * the loop. The start tag's attributes are read in place; a value is decoded only when it must become
- * a string.
+ * rowEndAt, written to the batch's current row; `to` is the end of the bytes at hand, and a row cut
+ * off by it sets rowEndAt to -1. One forward pass over the bytes: the distances are a few bytes, where
+ * a call to indexOf costs more than the loop. The start tag's attributes are read in place; a value is
+ * decoded only when it must become a string.
  */
 function readCells(
   b: Buffer,
@@ -353,9 +393,10 @@ function readCells(
   t: Tags,
   p: number,
   book: WorkbookContext,
+  styles: StyleCodes,
   extras: SheetExtras,
-): SheetCell[] {
-  const cells: SheetCell[] = [];
+  batch: CellBatch,
+): void {
   rowEndAt = -1;
   let previousColumn = 0;
   let i = from;
@@ -366,7 +407,7 @@ function readCells(
     if (b[i + 1] === 47) {
       while (i < to && b[i] !== 62) i++;
       if (i < to) rowEndAt = i + 1;
-      return cells;
+      return;
     }
     if (b[i + 1 + p] !== 99 /* c */ || !endsName(b[i + 2 + p])) {
       i++;
@@ -463,54 +504,94 @@ function readCells(
       }
       i = end;
     }
-    let cell: SheetCell | null = null;
-    switch (type) {
-      case CellType.Number: {
-        if (valueStart < 0 || valueEnd <= valueStart) break;
-        const n = readNumber(b, valueStart, valueEnd);
-        if (!Number.isFinite(n)) break;
-        const kind = style >= 0 ? book.styleKinds[style] : undefined;
-        if (isTemporal(kind)) {
-          const date = excelSerialToDate(n, book.date1904);
-          cell = date ? sheetCell(column, date, kind) : sheetCell(column, n);
-        } else cell = sheetCell(column, n, kind && kind !== 'general' ? kind : undefined);
-        break;
-      }
-      case CellType.Shared: {
-        const index = valueStart < 0 ? -1 : readUint(b, valueStart, valueEnd);
-        const shared = index < 0 ? undefined : book.sharedStrings.entry(index);
-        if (shared && shared.text) cell = sheetCell(column, shared.text, undefined, shared.norm, shared.hash);
-        break;
-      }
-      case CellType.Formula:
-      case CellType.Other:
-        if (valueEnd > valueStart)
-          cell = sheetCell(column, xmlText(b.toString('utf8', valueStart, valueEnd)));
-        break;
-      case CellType.Inline: {
-        const text = inlineStart < 0 ? '' : richText(b.toString('utf8', inlineStart, inlineEnd), t);
-        if (text) cell = sheetCell(column, text);
-        break;
-      }
-      case CellType.Boolean:
-        if (valueStart >= 0) {
-          const raw = b.toString('latin1', valueStart, valueEnd).trim();
-          cell = sheetCell(column, raw === '1' || raw === 'true');
-        }
-        break;
-      case CellType.Error:
-        extras.errorCells++;
-        break;
-      case CellType.IsoDate: {
-        const raw = valueEnd > valueStart ? b.toString('latin1', valueStart, valueEnd) : '';
-        const date = raw ? new Date(raw.endsWith('Z') || /[+-]\d\d:\d\d$/.test(raw) ? raw : `${raw}Z`) : null;
-        if (date && !Number.isNaN(date.getTime())) cell = sheetCell(column, date);
-        break;
-      }
-    }
-    if (cell) cells.push(cell);
+    addCell(
+      b,
+      type,
+      column,
+      style,
+      valueStart,
+      valueEnd,
+      inlineStart,
+      inlineEnd,
+      t,
+      book,
+      styles,
+      extras,
+      batch,
+    );
   }
-  return cells;
+}
+
+/** Writes one cell's value to the batch; nothing for an empty or error cell. */
+function addCell(
+  b: Buffer,
+  type: CellType,
+  column: number,
+  style: number,
+  valueStart: number,
+  valueEnd: number,
+  inlineStart: number,
+  inlineEnd: number,
+  t: Tags,
+  book: WorkbookContext,
+  styles: StyleCodes,
+  extras: SheetExtras,
+  batch: CellBatch,
+): void {
+  switch (type) {
+    case CellType.Number: {
+      if (valueStart < 0 || valueEnd <= valueStart) return;
+      const kind = style >= 0 && style < styles.kind.length ? styles.kind[style] : 0;
+      if (style >= 0 && styles.temporal[style]) {
+        const n = readNumber(b, valueStart, valueEnd);
+        if (!Number.isFinite(n)) return;
+        const date = excelSerialToDate(n, book.date1904);
+        if (date) batch.addValue(column, date, kind);
+        else batch.addValue(column, n);
+      } else if (book.byteHashing && hashNumberBytes(b, valueStart, valueEnd)) {
+        batch.addNumber(column, parsed.value, kind);
+      } else {
+        const n = readNumber(b, valueStart, valueEnd);
+        if (Number.isFinite(n)) batch.addValue(column, n, kind);
+      }
+      return;
+    }
+    case CellType.Shared: {
+      const index = valueStart < 0 ? -1 : readUint(b, valueStart, valueEnd);
+      if (index < 0) return;
+      if (book.byteHashing && book.sharedStrings.hashEntry(index)) {
+        batch.addHashed(column, CellTag.Shared, index, index);
+        return;
+      }
+      const text = book.sharedStrings.get(index);
+      if (text) batch.addValue(column, text);
+      return;
+    }
+    case CellType.Formula:
+    case CellType.Other:
+      if (valueEnd > valueStart) batch.addValue(column, xmlText(b.toString('utf8', valueStart, valueEnd)));
+      return;
+    case CellType.Inline: {
+      const text = inlineStart < 0 ? '' : richText(b.toString('utf8', inlineStart, inlineEnd), t);
+      if (text) batch.addValue(column, text);
+      return;
+    }
+    case CellType.Boolean:
+      if (valueStart >= 0) {
+        const raw = b.toString('latin1', valueStart, valueEnd).trim();
+        batch.addValue(column, raw === '1' || raw === 'true');
+      }
+      return;
+    case CellType.Error:
+      extras.errorCells++;
+      return;
+    case CellType.IsoDate: {
+      const raw = valueEnd > valueStart ? b.toString('latin1', valueStart, valueEnd) : '';
+      const date = raw ? new Date(raw.endsWith('Z') || /[+-]\d\d:\d\d$/.test(raw) ? raw : `${raw}Z`) : null;
+      if (date && !Number.isNaN(date.getTime())) batch.addValue(column, date);
+      return;
+    }
+  }
 }
 
 /** The visible text of a rich or plain string item (its inner XML): its `<t>` runs, without phonetic guides. */
@@ -580,26 +661,27 @@ export async function readSharedStrings(
     }
     let pos = 0;
     for (;;) {
-      let start = buf.indexOf(siOpen, pos);
+      let start = indexNear(buf, siOpen, pos);
       while (
         start >= 0 &&
         buf[start + siOpen.length] !== undefined &&
         !endsName(buf[start + siOpen.length])
       ) {
-        start = buf.indexOf(siOpen, start + 1);
+        start = indexNear(buf, siOpen, start + 1);
       }
       if (start < 0 || buf[start + siOpen.length] === undefined) {
         buf = buf.subarray(start < 0 ? Math.max(pos, buf.length - siOpen.length) : start);
         return;
       }
-      const open = buf.indexOf(62, start);
-      if (open < 0) break;
+      let open = start + siOpen.length;
+      while (open < buf.length && buf[open] !== 62) open++;
+      if (open >= buf.length) break;
       let end: number;
       if (buf[open - 1] === 47) {
         strings.push('');
         end = open + 1;
       } else {
-        const close = buf.indexOf(siClose, open);
+        const close = indexNear(buf, siClose, open);
         if (close < 0) break;
         if (!pushPlainItem(buf, open + 1, close, p, strings)) {
           strings.push(richText(buf.toString('utf8', open + 1, close), tags));

@@ -1,0 +1,266 @@
+import { MAX_COLUMNS } from './limits';
+import { type CellScalar, normaliseValue } from './normalise';
+import type { NumberKind } from './number-format';
+import type { RowEvent } from './sheet.source';
+import { type SheetCell, sheetCell } from './table.builder';
+import { hashed, hashNorm } from './value.hash';
+
+/** How a cell of a batch holds its value. */
+export const enum CellTag {
+  /** Dropped: its value normalised to '' (blank text). */
+  Empty,
+  /** ASCII text at `bytes[start, end)`, hashed by the reader. */
+  Text,
+  /** A shared string, index `start`, hashed by the reader. */
+  Shared,
+  /** A number in `num`, hashed by the reader. */
+  Number,
+  /** Anything else: the value is in `values`, normalised and hashed by `complete()`. */
+  Value,
+}
+
+/** Number format kinds as small codes, 0 for none. */
+export const NUMBER_KINDS: ReadonlyArray<NumberKind | undefined> = [
+  undefined,
+  'general',
+  'number',
+  'currency',
+  'percent',
+  'date',
+  'datetime',
+  'time',
+  'text',
+];
+
+export function kindCode(kind: NumberKind | undefined): number {
+  return kind === undefined ? 0 : NUMBER_KINDS.indexOf(kind);
+}
+
+/** A non-empty cell with its normal form: what the table finder decides on and the profiles count. */
+export interface NormalisedCell {
+  column: number;
+  value: CellScalar;
+  kind?: NumberKind;
+  norm: string;
+  /** hash32(norm), shared by the sketch and the content digest. */
+  hash: number;
+  /** checkHash(norm): with `hash`, the value's identity among a column's distinct values. */
+  check: number;
+}
+
+export interface SharedStringSource {
+  /** The string at `index`, decoded afresh (no cache: the profiles ask for each cell once). */
+  textAt(index: number): string | undefined;
+}
+
+/** A chunk's worth of rows, usually: a 256 KB chunk of sheet XML holds some 2,000 rows. */
+const INITIAL_ROWS = 4096;
+const INITIAL_CELLS = 32_768;
+
+/**
+ * Consecutive rows of one sheet, column-wise: typed arrays instead of an object per cell. Readers
+ * write cells they could normalise and hash from the bytes (most of them) with their hash, and the
+ * rest as values; the table finder and the column profiles work on the hashes and materialise a cell
+ * (`cell(i)`) only where they need its text: headers, titles, new distinct values, samples.
+ *
+ * A reader reuses one batch: it is valid until the reader is asked for the next one.
+ */
+export class CellBatch {
+  rows = 0;
+  rowNumber = new Uint32Array(INITIAL_ROWS);
+  rowHidden = new Uint8Array(INITIAL_ROWS);
+  /** Cells of row r are [rowEnd[r - 1], rowEnd[r]). */
+  rowEnd = new Uint32Array(INITIAL_ROWS);
+  /** Per row, cells the reader saw past MAX_COLUMNS: counted against the limits, not kept. */
+  rowDropped = new Uint32Array(INITIAL_ROWS);
+  cells = 0;
+  column = new Uint32Array(INITIAL_CELLS);
+  tag = new Uint8Array(INITIAL_CELLS);
+  kind = new Uint8Array(INITIAL_CELLS);
+  hash = new Uint32Array(INITIAL_CELLS);
+  check = new Uint32Array(INITIAL_CELLS);
+  /** Length of the normal form, in characters. */
+  length = new Uint32Array(INITIAL_CELLS);
+  num = new Float64Array(INITIAL_CELLS);
+  start = new Uint32Array(INITIAL_CELLS);
+  end = new Uint32Array(INITIAL_CELLS);
+  /**
+   * Value cells' values, and their normal forms once complete() has them (kept dense: a holey array
+   * written out of order turns into a dictionary).
+   */
+  values: CellScalar[] = new Array<CellScalar>(INITIAL_CELLS).fill(null);
+  private norms: string[] = new Array<string>(INITIAL_CELLS).fill('');
+  /** Where Text cells' bytes are. */
+  bytes: Buffer = Buffer.alloc(0);
+  strings: SharedStringSource | null = null;
+
+  clear(): void {
+    this.rows = 0;
+    this.cells = 0;
+  }
+
+  startRow(rowNumber: number, hidden: boolean): void {
+    if (this.rows === this.rowNumber.length) this.growRows();
+    const r = this.rows++;
+    this.rowNumber[r] = rowNumber;
+    this.rowHidden[r] = hidden ? 1 : 0;
+    this.rowEnd[r] = this.cells;
+    this.rowDropped[r] = 0;
+  }
+
+  /** Drops the row being written when it turned out to hold nothing (a reader's false start). */
+  cancelRow(): void {
+    this.rows--;
+    this.cells = this.rows === 0 ? 0 : this.rowEnd[this.rows - 1];
+  }
+
+  rowStart(r: number): number {
+    return r === 0 ? 0 : this.rowEnd[r - 1];
+  }
+
+  /** Whether the next cell is kept; one past MAX_COLUMNS is only counted. */
+  private next(column: number): number {
+    if (column > MAX_COLUMNS) {
+      this.rowDropped[this.rows - 1]++;
+      return -1;
+    }
+    if (this.cells === this.column.length) this.growCells();
+    const i = this.cells++;
+    this.column[i] = column;
+    this.rowEnd[this.rows - 1] = this.cells;
+    return i;
+  }
+
+  /** A cell hashed by the reader (`hashed`): text at bytes[start, end), or a shared string. */
+  addHashed(column: number, tag: CellTag.Text | CellTag.Shared, start: number, end: number): void {
+    const i = this.next(column);
+    if (i < 0) return;
+    this.tag[i] = tag;
+    this.kind[i] = 0;
+    this.setHash(i);
+    this.start[i] = start;
+    this.end[i] = end;
+  }
+
+  /** A number hashed by the reader (`hashed`). */
+  addNumber(column: number, value: number, kind: number): void {
+    const i = this.next(column);
+    if (i < 0) return;
+    this.tag[i] = CellTag.Number;
+    this.kind[i] = kind;
+    this.setHash(i);
+    this.num[i] = value;
+  }
+
+  /** A cell for the string path: complete() normalises and hashes it. */
+  addValue(column: number, value: CellScalar, kind = 0): void {
+    const i = this.next(column);
+    if (i < 0) return;
+    this.tag[i] = CellTag.Value;
+    this.kind[i] = kind;
+    this.values[i] = value;
+  }
+
+  private setHash(i: number): void {
+    this.hash[i] = hashed.hash;
+    this.check[i] = hashed.check;
+    this.length[i] = hashed.length;
+  }
+
+  /** Normalises and hashes the Value cells; those that are blank become Empty. */
+  complete(): void {
+    for (let i = 0; i < this.cells; i++) {
+      if (this.tag[i] !== CellTag.Value) continue;
+      const norm = normaliseValue(this.values[i]);
+      if (norm === '') {
+        this.tag[i] = CellTag.Empty;
+        continue;
+      }
+      hashNorm(norm);
+      this.setHash(i);
+      this.norms[i] = norm;
+    }
+  }
+
+  /** The value of cell i, as the string path would have it. */
+  value(i: number): CellScalar {
+    switch (this.tag[i] as CellTag) {
+      case CellTag.Text:
+        return this.bytes.toString('latin1', this.start[i], this.end[i]);
+      case CellTag.Shared:
+        return this.strings?.textAt(this.start[i]) ?? null;
+      case CellTag.Number:
+        return this.num[i];
+      default:
+        return this.values[i] ?? null;
+    }
+  }
+
+  /** The normal form of cell i. */
+  norm(i: number): string {
+    return this.tag[i] === CellTag.Value ? this.norms[i] : normaliseValue(this.value(i));
+  }
+
+  /** Cell i as an object, with its normal form. */
+  cell(i: number): NormalisedCell {
+    const value = this.value(i);
+    const norm = this.tag[i] === CellTag.Value ? this.norms[i] : normaliseValue(value);
+    return {
+      column: this.column[i],
+      value,
+      kind: NUMBER_KINDS[this.kind[i]],
+      norm,
+      hash: this.hash[i],
+      check: this.check[i],
+    };
+  }
+
+  private growRows(): void {
+    const size = this.rowNumber.length * 2;
+    this.rowNumber = widen(this.rowNumber, new Uint32Array(size));
+    this.rowHidden = widen(this.rowHidden, new Uint8Array(size));
+    this.rowEnd = widen(this.rowEnd, new Uint32Array(size));
+    this.rowDropped = widen(this.rowDropped, new Uint32Array(size));
+  }
+
+  private growCells(): void {
+    const size = this.column.length * 2;
+    this.column = widen(this.column, new Uint32Array(size));
+    this.tag = widen(this.tag, new Uint8Array(size));
+    this.kind = widen(this.kind, new Uint8Array(size));
+    this.hash = widen(this.hash, new Uint32Array(size));
+    this.check = widen(this.check, new Uint32Array(size));
+    this.length = widen(this.length, new Uint32Array(size));
+    this.num = widen(this.num, new Float64Array(size));
+    this.start = widen(this.start, new Uint32Array(size));
+    this.end = widen(this.end, new Uint32Array(size));
+    const values = new Array<CellScalar>(size).fill(null);
+    const norms = new Array<string>(size).fill('');
+    for (let i = 0; i < this.cells; i++) {
+      values[i] = this.values[i];
+      norms[i] = this.norms[i];
+    }
+    this.values = values;
+    this.norms = norms;
+  }
+}
+
+function widen<T extends Uint8Array | Uint32Array | Float64Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}
+
+/** A batch as row events with a cell object each: for consumers that want values, not profiles. */
+export function rowEvents(batch: CellBatch): RowEvent[] {
+  const rows: RowEvent[] = [];
+  for (let r = 0; r < batch.rows; r++) {
+    const cells: SheetCell[] = [];
+    for (let i = batch.rowStart(r); i < batch.rowEnd[r]; i++) {
+      cells.push(sheetCell(batch.column[i], batch.value(i), NUMBER_KINDS[batch.kind[i]]));
+    }
+    const row: RowEvent = { kind: 'row', rowNumber: batch.rowNumber[r], cells };
+    if (batch.rowHidden[r]) row.hidden = true;
+    rows.push(row);
+  }
+  return rows;
+}
