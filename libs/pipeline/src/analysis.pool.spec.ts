@@ -19,6 +19,7 @@ const task = (file: string): PoolTask => ({
   input: { absPath: `/nowhere/${file}`, file, sourceId: 's' },
   catalogVersion: 'v1',
   catalog: { systems: [] } as unknown as ResolvedCatalog,
+  lookups: [],
   lookupFor: async () => null,
 });
 

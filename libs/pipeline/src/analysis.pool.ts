@@ -23,6 +23,8 @@ export interface WorkerJob {
   catalogVersion: string;
   /** Sent with the first job of a version for this thread. */
   catalog?: ResolvedCatalog;
+  /** With the catalog: the entities (system.name) whose official rows can be looked up. */
+  lookups?: string[];
   input: ThreadInput;
 }
 
@@ -33,21 +35,20 @@ export type PoolRequest =
 export type PoolReply =
   | { type: 'done'; job: number; result: SummarisedResult }
   | { type: 'failed'; job: number; error: string }
-  | ({ type: 'lookup'; job: number; lookupId: number } & (
-      { entity: SorEntity } | { handle: number; keys: unknown[] }
-    ));
+  | { type: 'lookup'; job: number; lookupId: number; entity: SorEntity; keys: unknown[] };
 
 export interface PoolTask {
   input: ThreadInput;
   catalogVersion: string;
   catalog: ResolvedCatalog;
+  /** Entities (system.name) of the catalog whose official rows `lookupFor` can read. */
+  lookups: string[];
   lookupFor(entity: SorEntity): Promise<OfficialLookup | null>;
 }
 
 interface Running {
   id: number;
   task: PoolTask;
-  lookups: OfficialLookup[];
   timer: NodeJS.Timeout;
   resolve(r: SummarisedResult): void;
   reject(e: Error): void;
@@ -79,7 +80,7 @@ export const STUCK_GRACE_MS = 10_000;
 
 export class AnalysisPool {
   private readonly threads: AnalysisThread[] = [];
-  private readonly queue: Array<Omit<Running, 'timer' | 'lookups'>> = [];
+  private readonly queue: Array<Omit<Running, 'timer'>> = [];
   private nextId = 0;
   private closed = false;
 
@@ -139,7 +140,7 @@ export class AnalysisPool {
         thread.overran = true;
         void thread.worker.terminate();
       }, this.timeoutMs + this.graceMs);
-      thread.running = { ...next, lookups: [], timer };
+      thread.running = { ...next, timer };
       thread.worker.ref();
       const sendCatalog = !thread.versions.has(task.catalogVersion);
       thread.versions.add(task.catalogVersion);
@@ -147,6 +148,7 @@ export class AnalysisPool {
         id: next.id,
         catalogVersion: task.catalogVersion,
         catalog: sendCatalog ? task.catalog : undefined,
+        lookups: sendCatalog ? task.lookups : undefined,
         input: task.input,
       };
       thread.worker.postMessage({ type: 'analyze', job } satisfies PoolRequest);
@@ -173,14 +175,9 @@ export class AnalysisPool {
           value,
         } satisfies PoolRequest);
       try {
-        if ('entity' in reply) {
-          const lookup = await running.task.lookupFor(reply.entity);
-          if (lookup) running.lookups.push(lookup);
-          answer(lookup ? running.lookups.length - 1 : null);
-        } else {
-          const rows = await running.lookups[reply.handle](reply.keys as Parameters<OfficialLookup>[0]);
-          answer([...rows]);
-        }
+        const lookup = await running.task.lookupFor(reply.entity);
+        const rows = lookup ? await lookup(reply.keys as Parameters<OfficialLookup>[0]) : new Map();
+        answer([...rows]);
       } catch (e) {
         thread.worker.postMessage({
           type: 'lookup-answer',

@@ -4,6 +4,7 @@ import type { OfficialLookup } from '@shadowscan/findings';
 import { Matcher } from '@shadowscan/matching';
 import { analyzeFile, summarise } from './analyze-file';
 import type { PoolReply, PoolRequest, WorkerJob } from './analysis.pool';
+import { entityRef } from './official-rows';
 
 /**
  * A thread of the analysis pool (see analysis.pool.ts): fingerprints, matches and judges one file at a
@@ -13,14 +14,12 @@ import type { PoolReply, PoolRequest, WorkerJob } from './analysis.pool';
 const port = parentPort;
 if (!port) throw new Error('analysis.worker runs as a worker thread only');
 
-const matchers = new Map<string, { catalog: ResolvedCatalog; matcher: Matcher }>();
+const matchers = new Map<string, { catalog: ResolvedCatalog; matcher: Matcher; lookups: Set<string> }>();
 const pendingLookups = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
 let nextLookup = 0;
 
-function ask<T>(
-  job: number,
-  request: { entity: SorEntity } | { handle: number; keys: unknown[] },
-): Promise<T> {
+/** Official rows of `keys`, from the main thread: one message each way per batch of keys. */
+function ask<T>(job: number, request: { entity: SorEntity; keys: unknown[] }): Promise<T> {
   const lookupId = nextLookup++;
   return new Promise<T>((resolve, reject) => {
     pendingLookups.set(lookupId, { resolve: resolve as (v: unknown) => void, reject });
@@ -34,6 +33,7 @@ async function run(job: WorkerJob): Promise<void> {
     matchers.set(job.catalogVersion, {
       catalog,
       matcher: new Matcher(catalog.systems.flatMap((s) => s.entities)),
+      lookups: new Set(job.lookups ?? []),
     });
     // The pool sends at most a few versions; keep the newest ones.
     while (matchers.size > 4) matchers.delete(matchers.keys().next().value!);
@@ -45,10 +45,9 @@ async function run(job: WorkerJob): Promise<void> {
     catalog: loaded.catalog,
     matcher: loaded.matcher,
     lookupFor: async (entity): Promise<OfficialLookup | null> => {
-      const handle = await ask<number | null>(job.id, { entity });
-      if (handle === null) return null;
+      if (!loaded.lookups.has(entityRef(entity))) return null;
       return async (keys) =>
-        new Map(await ask<Array<[string, Record<string, unknown>]>>(job.id, { handle, keys }));
+        new Map(await ask<Array<[string, Record<string, unknown>]>>(job.id, { entity, keys }));
     },
   });
   // The fingerprint and matches cross as JSON text: cheaper to send, and stored as such.

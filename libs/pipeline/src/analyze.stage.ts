@@ -14,7 +14,7 @@ import {
 } from '@shadowscan/queue';
 import { FINALIZE_CHECK_BELOW, JsonText, ShadowscanStore } from '@shadowscan/store';
 import { connectorFor } from './connector-for';
-import type { SorEntity } from '@shadowscan/domain';
+import type { ResolvedCatalog, SorEntity } from '@shadowscan/domain';
 import {
   analyzeFile,
   summarise,
@@ -41,6 +41,8 @@ export class AnalyzeStage implements JobHandler<'analyze'>, OnApplicationShutdow
   private readonly pools = new Map<string, Pool>();
   /** Catalog version + entity whose official rows are known to be indexed. */
   private readonly indexed = new Set<string>();
+  /** Per catalog version, the entities whose official rows can be looked up. */
+  private readonly lookupEntities = new Map<string, Promise<string[]>>();
   /** Official rows already read, by catalog version, entity and key (they never change). */
   private readonly officialRows = new OfficialRowCache();
   /** Analysis threads, started with the first file (undefined: not yet; null: analyse on this thread). */
@@ -137,7 +139,25 @@ export class AnalyzeStage implements JobHandler<'analyze'>, OnApplicationShutdow
       this.log.log(this.pool ? `analysing on ${this.pool.size} thread(s)` : 'analysing on the main thread');
     }
     if (!this.pool) return withSummary(await analyzeFile({ ...input, catalog, matcher, lookupFor }));
-    return this.pool.run({ input, catalogVersion, catalog, lookupFor });
+    const lookups = await this.entitiesWithLookups(catalogVersion, catalog);
+    return this.pool.run({ input, catalogVersion, catalog, lookups, lookupFor });
+  }
+
+  /**
+   * The keyed entities of a catalog version whose official rows can be read (an indexed extract, or a
+   * reachable database): told to the analysis threads once, so they ask only for rows.
+   */
+  private entitiesWithLookups(catalogVersion: string, catalog: ResolvedCatalog): Promise<string[]> {
+    let known = this.lookupEntities.get(catalogVersion);
+    if (!known) {
+      const keyed = catalog.systems.flatMap((s) => s.entities).filter((e) => e.key.length > 0);
+      known = Promise.all(
+        keyed.map(async (e) => ((await this.lookupFor(catalogVersion, e)) ? entityRef(e) : null)),
+      ).then((refs) => refs.filter((r): r is string => r !== null));
+      known.catch(() => this.lookupEntities.delete(catalogVersion));
+      this.lookupEntities.set(catalogVersion, known);
+    }
+    return known;
   }
 
   private async lookupFor(catalogVersion: string, entity: SorEntity): Promise<OfficialLookup | null> {
