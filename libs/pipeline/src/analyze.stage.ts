@@ -129,7 +129,8 @@ export class AnalyzeStage implements JobHandler<'analyze'>, OnApplicationShutdow
 
   /** fingerprint → match → detect, on an analysis thread when there is one. */
   private async analyze(catalogVersion: string, input: ThreadInput): Promise<SummarisedResult> {
-    const { catalog, matcher } = await this.catalogs.get(catalogVersion);
+    const loaded = await this.catalogs.get(catalogVersion);
+    const { catalog } = loaded;
     const lookupFor = (entity: SorEntity) => this.lookupFor(catalogVersion, entity);
     if (this.pool === undefined) {
       this.pool = AnalysisPool.create(
@@ -138,7 +139,9 @@ export class AnalyzeStage implements JobHandler<'analyze'>, OnApplicationShutdow
       );
       this.log.log(this.pool ? `analysing on ${this.pool.size} thread(s)` : 'analysing on the main thread');
     }
-    if (!this.pool) return withSummary(await analyzeFile({ ...input, catalog, matcher, lookupFor }));
+    if (!this.pool) {
+      return withSummary(await analyzeFile({ ...input, catalog, matcher: loaded.matcher, lookupFor }));
+    }
     const lookups = await this.entitiesWithLookups(catalogVersion, catalog);
     return this.pool.run({ input, catalogVersion, catalog, lookups, lookupFor });
   }

@@ -5,7 +5,8 @@ import { ShadowscanStore } from '@shadowscan/store';
 
 export interface LoadedCatalog {
   catalog: ResolvedCatalog;
-  matcher: Matcher;
+  /** Built on first use: with analysis threads, each thread builds its own and this one is never needed. */
+  readonly matcher: Matcher;
 }
 
 const KEEP = 4;
@@ -34,6 +35,12 @@ export class CatalogCache {
   private async load(version: string): Promise<LoadedCatalog> {
     const catalog = await this.store.getCatalog(version);
     if (!catalog) throw new Error(`catalog version ${version} is not in the store`);
-    return { catalog, matcher: new Matcher(catalog.systems.flatMap((s) => s.entities)) };
+    let matcher: Matcher | undefined;
+    return {
+      catalog,
+      get matcher() {
+        return (matcher ??= new Matcher(catalog.systems.flatMap((s) => s.entities)));
+      },
+    };
   }
 }
