@@ -2,7 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import type { ResolvedCatalog, SorEntity } from '@shadowscan/domain';
 import type { OfficialLookup } from '@shadowscan/findings';
 import { Matcher } from '@shadowscan/matching';
-import { analyzeFile, summarise } from './analyze-file';
+import { analyzeFile, summarised } from './analyze-file';
 import type { PoolReply, PoolRequest, WorkerJob } from './analysis.pool';
 import { entityRef } from './official-rows';
 
@@ -51,12 +51,7 @@ async function run(job: WorkerJob): Promise<void> {
     },
   });
   // The fingerprint and matches cross as JSON text: cheaper to send, and stored as such.
-  const { fingerprint: _f, matches: _m, ...rest } = result;
-  port!.postMessage({
-    type: 'done',
-    job: job.id,
-    result: { ...rest, summary: summarise(result) },
-  } satisfies PoolReply);
+  port!.postMessage({ type: 'done', job: job.id, result: summarised(result) } satisfies PoolReply);
 }
 
 port.on('message', (msg: PoolRequest) => {

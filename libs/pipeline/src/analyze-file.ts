@@ -161,6 +161,12 @@ export type SummarisedResult = Omit<AnalyzeFileResult, 'fingerprint' | 'matches'
   summary: AnalysisSummary;
 };
 
+/** The result with its fingerprint and matches replaced by their summary. */
+export function summarised(r: AnalyzeFileResult): SummarisedResult {
+  const { fingerprint: _f, matches: _m, ...rest } = r;
+  return { ...rest, summary: summarise(r) };
+}
+
 /** The result for a file that could not be read (by the readers, or already when it was opened). */
 export function unreadableResult(
   input: Pick<AnalyzeFileInput, 'sourceId' | 'file'>,

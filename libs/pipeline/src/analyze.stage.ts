@@ -15,13 +15,7 @@ import {
 import { FINALIZE_CHECK_BELOW, JsonText, ShadowscanStore } from '@shadowscan/store';
 import { connectorFor } from './connector-for';
 import type { ResolvedCatalog, SorEntity } from '@shadowscan/domain';
-import {
-  analyzeFile,
-  summarise,
-  unreadableResult,
-  type AnalyzeFileResult,
-  type SummarisedResult,
-} from './analyze-file';
+import { analyzeFile, summarised, unreadableResult, type SummarisedResult } from './analyze-file';
 import { AnalysisPool, type ThreadInput } from './analysis.pool';
 import { CatalogCache } from './catalog.cache';
 import { entityRef, OfficialRowCache } from './official-rows';
@@ -89,7 +83,7 @@ export class AnalyzeStage implements JobHandler<'analyze'>, OnApplicationShutdow
         }
       } catch (e) {
         if (!(e instanceof UnreadableFileError)) throw e;
-        result = withSummary(unreadableResult({ sourceId: source.id, file: scanFile.path }, e));
+        result = summarised(unreadableResult({ sourceId: source.id, file: scanFile.path }, e));
       }
       const { tables, matchedTables, fingerprintJson, matchesJson } = result.summary;
       const recorded = await this.store.recordAnalysis({
@@ -140,7 +134,7 @@ export class AnalyzeStage implements JobHandler<'analyze'>, OnApplicationShutdow
       this.log.log(this.pool ? `analysing on ${this.pool.size} thread(s)` : 'analysing on the main thread');
     }
     if (!this.pool) {
-      return withSummary(await analyzeFile({ ...input, catalog, matcher: loaded.matcher, lookupFor }));
+      return summarised(await analyzeFile({ ...input, catalog, matcher: loaded.matcher, lookupFor }));
     }
     const lookups = await this.entitiesWithLookups(catalogVersion, catalog);
     return this.pool.run({ input, catalogVersion, catalog, lookups, lookupFor });
@@ -226,9 +220,4 @@ export class AnalyzeStage implements JobHandler<'analyze'>, OnApplicationShutdow
       normaliseValue,
     );
   }
-}
-
-function withSummary(r: AnalyzeFileResult): SummarisedResult {
-  const { fingerprint: _f, matches: _m, ...rest } = r;
-  return { ...rest, summary: summarise(r) };
 }
