@@ -53,9 +53,12 @@ export interface SharedStringSource {
   textAt(index: number): string | undefined;
 }
 
-/** A chunk's worth of rows, usually: a 256 KB chunk of sheet XML holds some 2,000 rows. */
-const INITIAL_ROWS = 4096;
-const INITIAL_CELLS = 32_768;
+/**
+ * Small to start with, and doubled as a chunk needs (a 256 KB chunk of sheet XML holds some 2,000 rows):
+ * most spreadsheets are small, and a batch made at full size cost ~5 ms per sheet in allocation alone.
+ */
+const INITIAL_ROWS = 256;
+const INITIAL_CELLS = 2048;
 
 /**
  * Consecutive rows of one sheet, column-wise: typed arrays instead of an object per cell. Readers
