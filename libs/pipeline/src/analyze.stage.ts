@@ -21,6 +21,7 @@ import { CatalogCache } from './catalog.cache';
 import { entityRef, OfficialRowCache } from './official-rows';
 import { thresholdsOf, evidenceOf } from './pipeline-config';
 import { requestFinalize } from './finalize.request';
+import { DeliveryRequests } from './delivery.requests';
 
 /**
  * analyze: one file version → fingerprint, matches and findings, persisted in one transaction that
@@ -47,6 +48,7 @@ export class AnalyzeStage implements JobHandler<'analyze'>, OnApplicationShutdow
     private readonly catalogs: CatalogCache,
     @Inject(JOB_QUEUE) private readonly queue: JobQueue,
     @Inject(APP_CONFIG) private readonly cfg: CoreConfig,
+    private readonly deliveries: DeliveryRequests,
   ) {}
 
   async handle(p: JobPayloads['analyze']): Promise<void> {
@@ -54,6 +56,7 @@ export class AnalyzeStage implements JobHandler<'analyze'>, OnApplicationShutdow
     if (!ctx) throw new PermanentJobError(`file ${p.fileId} is not part of scan ${p.scanId}`);
     const { scanFile, source } = ctx;
     // A redelivered job (the file is already done) still makes sure its changes are delivered.
+    let redelivered = true;
     let deliver = true;
     // Whether this may have been the scan's last pending file: then it asks for the scan's finalisation.
     let mayBeLast = true;
@@ -101,13 +104,20 @@ export class AnalyzeStage implements JobHandler<'analyze'>, OnApplicationShutdow
         signatures: result.signatures,
       });
       // Nothing changed in this file's findings: no delivery job (a rescan of unchanged findings).
-      deliver = !recorded.recorded || recorded.changes > 0;
+      redelivered = !recorded.recorded;
+      deliver = recorded.changes > 0;
       mayBeLast = !recorded.recorded || recorded.pendingLeft < FINALIZE_CHECK_BELOW;
       this.log.log(
         `analysed ${scanFile.path}: ${result.error ? `unreadable (${result.error.code})` : `${tables} tables`}, ${result.findings.length} findings in ${Date.now() - started} ms`,
       );
     }
-    if (deliver) await this.queue.add('findings', { scanId: p.scanId, fileId: p.fileId });
+    if (redelivered) await this.queue.add('findings', { scanId: p.scanId, fileId: p.fileId });
+    else if (deliver && this.deliveries.needsJob(p.scanId)) {
+      await this.queue.add('findings', { scanId: p.scanId, fileId: p.fileId }).catch((e: unknown) => {
+        this.deliveries.failed(p.scanId);
+        throw e;
+      });
+    }
     if (mayBeLast) await requestFinalize(this.store, this.queue, p.scanId);
   }
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { JobHandler, JobPayloads } from '@shadowscan/queue';
 import { ShadowscanStore } from '@shadowscan/store';
+import { DeliveryRequests } from './delivery.requests';
 import { FINDINGS_SINK, type FindingsSink } from './findings-sink.port';
 
 /** Changes per delivery (one webhook call). */
@@ -21,6 +22,7 @@ export class FindingsStage implements JobHandler<'findings'> {
   constructor(
     private readonly store: ShadowscanStore,
     @Inject(FINDINGS_SINK) private readonly sink: FindingsSink,
+    private readonly requests: DeliveryRequests,
   ) {}
 
   /** Deliveries of one scan in this process run one after another, so two jobs never send the same changes. */
@@ -38,6 +40,7 @@ export class FindingsStage implements JobHandler<'findings'> {
   }
 
   private async deliverWaiting(scanId: string): Promise<void> {
+    this.requests.starting(scanId);
     for (;;) {
       const events = await this.store.undeliveredEvents(scanId, DELIVERY_BATCH);
       if (events.length === 0) return;

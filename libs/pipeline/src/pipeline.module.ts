@@ -9,6 +9,7 @@ import { CrawlStage } from './crawl.stage';
 import { FinalizeStage } from './finalize.stage';
 import { FINDINGS_SINK } from './findings-sink.port';
 import { FindingsStage, LogFindingsSink } from './findings.stage';
+import { DeliveryRequests } from './delivery.requests';
 import { ScanService } from './scan.service';
 import { SyncCatalogStage } from './sync-catalog.stage';
 import { WebhookFindingsSink } from './webhook.sink';
@@ -39,6 +40,7 @@ export class PipelineModule implements OnApplicationBootstrap {
         AnalyzeStage,
         FinalizeStage,
         FindingsStage,
+        DeliveryRequests,
         ScanService,
         CatalogSyncService,
         SyncCatalogStage,
