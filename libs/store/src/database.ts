@@ -7,6 +7,7 @@ import * as m001 from './migrations/001-initial';
 import * as m002 from './migrations/002-findings-lifecycle';
 import * as m003 from './migrations/003-catalog-versions';
 import * as m004 from './migrations/004-file-metadata';
+import * as m005 from './migrations/005-pending-files-index';
 
 /** The migration set, in order. Both engines run exactly these. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '002-findings-lifecycle': m002,
   '003-catalog-versions': m003,
   '004-file-metadata': m004,
+  '005-pending-files-index': m005,
 };
 
 class StaticMigrationProvider implements MigrationProvider {
