@@ -54,6 +54,12 @@ function pgliteAsPool(pg: PGlite) {
       await previous;
       return {
         async query(text: string, params?: unknown[]) {
+          // Transaction control goes as a simple query: PGlite runs a statement with parameters as six
+          // protocol messages (parse, describe, bind, describe, execute, sync), this as two.
+          if (!params?.length && TRANSACTION_CONTROL.test(text)) {
+            await pg.exec(text);
+            return { rows: [], rowCount: 0, command: commandOf(text) };
+          }
           const r = await pg.query<Record<string, unknown>>(text, params as unknown[]);
           return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length, command: commandOf(text) };
         },
@@ -67,6 +73,8 @@ function pgliteAsPool(pg: PGlite) {
     },
   };
 }
+
+const TRANSACTION_CONTROL = /^\s*(begin|commit|rollback|start transaction)\b[\w\s]*$/i;
 
 function commandOf(text: string): string {
   return (/^\s*(\w+)/.exec(text)?.[1] ?? '').toUpperCase();

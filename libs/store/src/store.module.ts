@@ -17,7 +17,7 @@ export const DATABASE = Symbol('DATABASE');
     {
       provide: ShadowscanStore,
       inject: [DATABASE],
-      useFactory: (d: OpenDatabase) => new ShadowscanStore(d.db),
+      useFactory: (d: OpenDatabase) => new ShadowscanStore(d.db, { oneWriter: d.engine === 'pglite' }),
     },
   ],
   exports: [ShadowscanStore, DATABASE],

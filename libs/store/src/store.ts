@@ -240,7 +240,14 @@ export class ShadowscanStore {
   /** Audit entries recorded in each open transaction, appended when it is about to commit. */
   private readonly pendingEvents = new WeakMap<Transaction<Database>, PendingEvent[]>();
 
-  constructor(readonly db: Kysely<Database>) {}
+  /**
+   * `oneWriter`: the database is one connection handed to one borrower at a time (PGlite, see
+   * database.ts), so transactions never overlap and the audit chain needs no lock.
+   */
+  constructor(
+    readonly db: Kysely<Database>,
+    private readonly opts: { oneWriter?: boolean } = {},
+  ) {}
 
   // ---- sources and catalogs
 
@@ -1368,7 +1375,8 @@ export class ShadowscanStore {
   /**
    * Appends to the audit log (when the transaction commits, see `transaction`). Each entry carries the
    * hash of the one before, so editing or deleting an entry breaks the chain (`shadowscan audit
-   * verify`). The advisory lock orders concurrent writers (several workers) so the chain stays linear.
+   * verify`). The advisory lock orders concurrent writers (several workers) so the chain stays
+   * linear; with one writer (PGlite) there is nothing to order.
    */
   private event(
     trx: Transaction<Database>,
@@ -1388,7 +1396,7 @@ export class ShadowscanStore {
 
   private async appendEvents(trx: Transaction<Database>, events: PendingEvent[]): Promise<void> {
     if (events.length === 0) return;
-    await sql`select pg_advisory_xact_lock(${AUDIT_LOCK})`.execute(trx);
+    if (!this.opts.oneWriter) await sql`select pg_advisory_xact_lock(${AUDIT_LOCK})`.execute(trx);
     const last = await trx
       .selectFrom('finding_events')
       .select('hash')
