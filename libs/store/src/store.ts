@@ -239,6 +239,13 @@ function iso(v: unknown): string | null {
 export class ShadowscanStore {
   /** Audit entries recorded in each open transaction, appended when it is about to commit. */
   private readonly pendingEvents = new WeakMap<Transaction<Database>, PendingEvent[]>();
+  /**
+   * With one writer: the audit chain's last hash as of the last commit that appended to it (null: the
+   * chain is empty; undefined: not known, read it). Saves a statement per analysis with findings.
+   */
+  private chainHead: string | null | undefined;
+  /** Transactions that appended to the chain, counted: only the latest may set `chainHead`. */
+  private chainWrites = 0;
 
   /**
    * `oneWriter`: the database is one connection handed to one borrower at a time (PGlite, see
@@ -1359,17 +1366,23 @@ export class ShadowscanStore {
 
   /**
    * A transaction whose audit entries (see `event`) are appended, in the order they were recorded,
-   * just before it commits: one lock, one read of the chain's head and one insert per transaction
-   * instead of per entry.
+   * just before it commits: one lock, one read of the chain's head (none with one writer, which
+   * knows it) and one insert per transaction instead of per entry.
    */
-  private transaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute(async (trx) => {
+  private async transaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    let appended: ChainWrite | null = null;
+    const result = await this.db.transaction().execute(async (trx) => {
       const events: PendingEvent[] = [];
       this.pendingEvents.set(trx, events);
-      const result = await fn(trx);
-      await this.appendEvents(trx, events);
-      return result;
+      const r = await fn(trx);
+      appended = await this.appendEvents(trx, events);
+      return r;
     });
+    // Committed: with one writer, the chain's head is now known without reading it, unless a later
+    // transaction has appended since (then it records its own).
+    const write = appended as ChainWrite | null;
+    if (this.opts.oneWriter && write && write.number === this.chainWrites) this.chainHead = write.head;
+    return result;
   }
 
   /**
@@ -1394,16 +1407,24 @@ export class ShadowscanStore {
     pending.push({ findingId, scanId, fileId, change, from, to, actor, reason, at: new Date() });
   }
 
-  private async appendEvents(trx: Transaction<Database>, events: PendingEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    if (!this.opts.oneWriter) await sql`select pg_advisory_xact_lock(${AUDIT_LOCK})`.execute(trx);
-    const last = await trx
-      .selectFrom('finding_events')
-      .select('hash')
-      .orderBy('seq', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    let prev = last?.hash ?? null;
+  private async appendEvents(trx: Transaction<Database>, events: PendingEvent[]): Promise<ChainWrite | null> {
+    if (events.length === 0) return null;
+    const number = ++this.chainWrites;
+    let prev: string | null;
+    if (this.opts.oneWriter && this.chainHead !== undefined) {
+      prev = this.chainHead;
+    } else {
+      if (!this.opts.oneWriter) await sql`select pg_advisory_xact_lock(${AUDIT_LOCK})`.execute(trx);
+      const last = await trx
+        .selectFrom('finding_events')
+        .select('hash')
+        .orderBy('seq', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      prev = last?.hash ?? null;
+    }
+    // Unknown until this transaction commits (it may yet roll back): meanwhile, read it.
+    this.chainHead = undefined;
     const rows = events.map((e) => {
       const hash = auditHash(prev, {
         finding: e.findingId,
@@ -1440,11 +1461,18 @@ export class ShadowscanStore {
         .values(rows.slice(i, i + EVENT_BATCH))
         .execute();
     }
+    return { number, head: prev };
   }
 }
 
 /** Audit entries per insert statement. */
 const EVENT_BATCH = 1000;
+
+/** What a transaction appended to the audit chain: its turn among those that did, and the new head. */
+interface ChainWrite {
+  number: number;
+  head: string | null;
+}
 
 interface PendingEvent {
   findingId: string;
