@@ -278,6 +278,65 @@ describe('Matcher signals', () => {
     expect(few?.score ?? 0).toBeLessThan(DEFAULT_MATCH_OPTIONS.fieldThreshold);
   });
 
+  describe('family (what the rest of the table chose)', () => {
+    const catalog: SorEntity[] = [
+      {
+        system: 'erp',
+        name: 'order',
+        key: [],
+        fields: [
+          field('billing_street', { type: 'string' }),
+          field('billing_city', { type: 'string' }),
+          field('shipping_street', { type: 'string' }),
+          field('shipping_city', { type: 'string' }),
+        ],
+      },
+    ];
+    const matcher = new Matcher(catalog);
+
+    it("prefers the sibling whose unexplained words the table's other columns were matched by", () => {
+      const city = col(1, 'City');
+      for (const side of ['billing', 'shipping']) {
+        const candidates = top(matcher, [col(0, `${side} street`), city], 'City');
+        expect(candidates[0]).toMatchObject({ field: `${side}_city` });
+        expect(candidates[0].signals.family).toBe(1);
+        expect(candidates.find((c) => c.field !== `${side}_city`)!.signals.family).toBeUndefined();
+      }
+    });
+
+    it('counts a word most field names share for less than a rare one', () => {
+      const orders = new Matcher([
+        {
+          system: 'erp',
+          name: 'order',
+          key: [],
+          fields: [
+            'billing_street',
+            'billing_city',
+            'invoice_status',
+            'payment_status',
+            'delivery_status',
+            'return_status',
+            'status_note',
+          ].map((n) => field(n, { type: 'string' })),
+        },
+      ]);
+      const columns = [col(0, 'Billing street'), col(1, 'Invoice status'), col(2, 'City'), col(3, 'Note')];
+      const pairs = orders.explainTable(table(columns));
+      const family = (c: number, f: string) => pairs[c].find((p) => p.field === f)!.evidence.family!;
+      // Both lent by an exact header match; "billing" is in two names, "status" in five.
+      expect(family(2, 'billing_city').confidence).toBeGreaterThan(family(3, 'status_note').confidence);
+    });
+
+    it('says nothing when the other columns name no sibling, or the header explains the whole name', () => {
+      const alone = top(matcher, [col(0, 'City'), col(1, 'Amount')], 'City');
+      expect(alone.every((c) => c.signals.family === undefined)).toBe(true);
+      const full = top(matcher, [col(0, 'Shipping street'), col(1, 'Shipping city')], 'Shipping city');
+      expect(full[0]).toMatchObject({ field: 'shipping_city' });
+      expect(full[0].signals.family).toBeUndefined();
+    });
+  });
+
   describe('blocking', () => {
     const many: SorEntity[] = [
       {

@@ -20,7 +20,15 @@ import {
 } from './combine';
 import { type MatchOptions, resolveMatchOptions } from './match-options';
 import { GENERIC_TOKENS, IDENTIFIER_WORDS, SYNONYM_GROUPS } from './name-lexicon';
-import { formSimilarity, isPlaceholderName, type NameForm, nameForm, normaliseName } from './name-similarity';
+import {
+  formSimilarity,
+  isPlaceholderName,
+  type NameForm,
+  nameForm,
+  normaliseName,
+  PREFIX_SCORE,
+  tokenSimilarity,
+} from './name-similarity';
 import {
   containmentEvidence,
   normaliseValue,
@@ -192,6 +200,16 @@ export class Matcher {
   private readonly describedCatalog: boolean;
   /** Whether the catalog lists allowed values for a good share of its fields (see UNLISTED_CONFIDENCE). */
   private readonly enumeratedCatalog: boolean;
+  /** The family signal's words (see prepareFamilyWords): id → word, rarity; form → ids. */
+  private readonly familyWords: string[] = [];
+  private familyRarity = new Float64Array(0);
+  private familyStart = new Int32Array(1);
+  private familyIds = new Int32Array(0);
+  /** Family scratch space, one slot per word id (matching is synchronous, so one is enough). */
+  private familyLent = new Int32Array(0);
+  private familySeen = new Int32Array(0);
+  private familyExplained = new Uint8Array(0);
+  private familyStamp = 0;
   /** Blocking scratch space, one slot per field (matching is synchronous, so one is enough). */
   private readonly tally: CandidateTally;
 
@@ -214,6 +232,7 @@ export class Matcher {
       return i;
     };
     const docs: string[][] = [];
+    const names: string[][] = [];
     for (const entity of entities) {
       const entityTokens = new Set(normaliseName(entity.name));
       const prepared: PreparedEntity = {
@@ -264,10 +283,11 @@ export class Matcher {
           distinct: field.distinct ?? sample.length,
         });
         docs.push(textTokens(`${field.name} ${field.description ?? ''}`));
+        names.push(textTokens(field.name));
       }
       this.entities.push(prepared);
     }
-    this.text = new TextIndex(docs);
+    this.text = new TextIndex(docs, names);
     this.valueIndex.freeze();
     this.tally = new CandidateTally(this.fields.length);
     const described = this.fields.filter((f) => f.hasDescription).length;
@@ -275,6 +295,7 @@ export class Matcher {
     const listed = this.fields.filter((f) => f.hasAllowed).length;
     this.enumeratedCatalog = listed >= ENUMERATED_CATALOG_SHARE * this.fields.length && listed > 0;
     this.commonKeyForms = Math.max(COMMON_KEY_FORMS, COMMON_KEY_SHARE * this.nameForms.length);
+    this.prepareFamilyWords();
   }
 
   /**
@@ -421,7 +442,132 @@ export class Matcher {
       }
     }
 
+    this.addFamilyEvidence(columns, evidence);
     return { evidence };
+  }
+
+  /**
+   * Word ids of each name form for the family signal: its distinct words but the generic ones, and how
+   * rare each word is among the catalog's field names (0..1, 1 for a word only one name uses). A family
+   * is told by its rare words ("billing", "shipping"), not by the ones most names end with ("type",
+   * "status", "flag"). Worked out once for the catalog, so that a table's pairs are checked on arrays.
+   */
+  private prepareFamilyWords(): void {
+    const ids = new Map<string, number>();
+    const flat: number[] = [];
+    this.familyStart = new Int32Array(this.nameForms.length + 1);
+    this.nameForms.forEach((form, i) => {
+      this.familyStart[i] = flat.length;
+      for (const t of new Set(form.tokens)) {
+        if (GENERIC_TOKENS.has(t)) continue;
+        let id = ids.get(t);
+        if (id === undefined) {
+          id = this.familyWords.length;
+          ids.set(t, id);
+          this.familyWords.push(t);
+        }
+        flat.push(id);
+      }
+    });
+    this.familyStart[this.nameForms.length] = flat.length;
+    this.familyIds = Int32Array.from(flat);
+    const n = this.nameForms.length;
+    this.familyRarity = Float64Array.from(this.familyWords, (t) => {
+      const df = Math.max(1, this.nameKeys.get(`t:${t}`).length);
+      return n < 2 ? 1 : Math.max(0, Math.min(1, Math.log(n / df) / Math.log(n)));
+    });
+    this.familyLent = new Int32Array(this.familyWords.length).fill(-1);
+    this.familySeen = new Int32Array(this.familyWords.length);
+    this.familyExplained = new Uint8Array(this.familyWords.length);
+  }
+
+  /**
+   * The family signal (see signals.ts). Each column's best field lends the words of its name to the
+   * table's other columns; a pair gets the signal when words of its field's name that its header does
+   * not explain are lent by another column's best field (not the same field: that is a contest, see
+   * contestScores). Score 1 at the confidence of the share of such words lent, each counted at the
+   * score of the best pair lending it and at its rarity: a bonus for the sibling the rest of the table
+   * points to, never a penalty for a field it says nothing about. Generic words ("name", "id", units)
+   * lend nothing.
+   */
+  private addFamilyEvidence(columns: PreparedColumn[], evidence: Array<Map<number, PairEvidence>>): void {
+    if (columns.length < 2) return;
+    const ids = this.familyIds;
+    const start = this.familyStart;
+    // Word id → index into `lenders` of the columns' best pairs using it (-1: none in this table).
+    const lent = this.familyLent;
+    const lenders: Array<Array<{ column: number; field: number; score: number }>> = [];
+    const touched: number[] = [];
+    evidence.forEach((pairs, column) => {
+      let best = -1;
+      let bestScore = 0;
+      for (const [f, e] of pairs) {
+        const s = combineSignals(e, this.weights);
+        if (s > bestScore || (s === bestScore && best >= 0 && f < best)) {
+          best = f;
+          bestScore = s;
+        }
+      }
+      if (best < 0) return;
+      const form = this.fields[best].form;
+      for (let k = start[form]; k < start[form + 1]; k++) {
+        const id = ids[k];
+        if (lent[id] < 0) {
+          lent[id] = lenders.length;
+          lenders.push([]);
+          touched.push(id);
+        }
+        lenders[lent[id]].push({ column, field: best, score: bestScore });
+      }
+    });
+    try {
+      if (touched.length > 0) this.lendFamilyWords(columns, evidence, lenders);
+    } finally {
+      for (const id of touched) lent[id] = -1;
+    }
+  }
+
+  private lendFamilyWords(
+    columns: PreparedColumn[],
+    evidence: Array<Map<number, PairEvidence>>,
+    lenders: ReadonlyArray<ReadonlyArray<{ column: number; field: number; score: number }>>,
+  ): void {
+    const ids = this.familyIds;
+    const start = this.familyStart;
+    const lent = this.familyLent;
+    evidence.forEach((pairs, c) => {
+      const header = columns[c].tokens;
+      // Whether the header explains a word, once per word and column (familySeen holds the column's
+      // stamp once worked out): the column's candidates share most words.
+      const stamp = ++this.familyStamp;
+      for (const [f, e] of pairs) {
+        const form = this.fields[f].form;
+        const from = start[form];
+        const to = start[form + 1];
+        let lentAny = false;
+        for (let k = from; k < to; k++) if (lent[ids[k]] >= 0) lentAny = true;
+        if (!lentAny) continue;
+        let unexplained = 0;
+        let support = 0;
+        for (let k = from; k < to; k++) {
+          const id = ids[k];
+          if (this.familySeen[id] !== stamp) {
+            const t = this.familyWords[id];
+            let known = 0;
+            for (const h of header) if (tokenSimilarity(h, t) >= EXPLAINED_TOKEN) known = 1;
+            this.familyExplained[id] = known;
+            this.familySeen[id] = stamp;
+          }
+          if (this.familyExplained[id] === 1) continue;
+          unexplained++;
+          if (lent[id] < 0) continue;
+          let s = 0;
+          for (const l of lenders[lent[id]]) if (l.column !== c && l.field !== f && l.score > s) s = l.score;
+          if (s > 0) support += s * this.familyRarity[id];
+        }
+        if (support > 0) e.family = { score: 1, confidence: support / unexplained };
+      }
+    });
   }
 
   /**
@@ -725,6 +871,12 @@ export function matchTable(
 ): TableMatch {
   return new Matcher(entities, opts).matchTable(table);
 }
+
+/**
+ * A header token at least this similar to a word of a field's name explains it (a stem, a synonym, a
+ * truncation; see tokenSimilarity); the family signal looks only at the words left unexplained.
+ */
+const EXPLAINED_TOKEN = PREFIX_SCORE;
 
 /** Distinct words (letters, 3+) of a column's values looked at for the vocabulary signal. */
 const VALUE_WORD_CAP = 300;

@@ -25,7 +25,10 @@ export interface SignalEvidence {
  *   value of a small categorical sample) token by token ("G2 Moderately differentiated" and `G2`,
  *   "pT2" and `T2`; value-tokens.ts);
  * - distribution: numbers or dates spread alike;
- * - table: share of the table's columns that clearly belong to the field's entity.
+ * - table: share of the table's columns that clearly belong to the field's entity;
+ * - family: the words of the field's name that the header leaves unexplained, found in the names of the
+ *   fields the table's other columns match best ("City" next to columns matched to `billing_street` and
+ *   `billing_postcode` is `billing_city`, not `shipping_city`).
  */
 export const SIGNAL_NAMES = [
   'name',
@@ -39,6 +42,7 @@ export const SIGNAL_NAMES = [
   'fuzzyValues',
   'distribution',
   'table',
+  'family',
 ] as const;
 export type SignalName = (typeof SIGNAL_NAMES)[number];
 export type PairEvidence = Partial<Record<SignalName, SignalEvidence>>;

@@ -1,8 +1,18 @@
+/**
+ * Derivational suffixes, longest first where one ends another: "-ical" before "-al" and "-ic", so that
+ * "economical" and "economic" (or "clinical" and "clinic") end alike, which stripping "-al" alone would
+ * not do; "-atic" so that "systematic" meets "system"; "-atory" so that "regulatory" meets "regulation";
+ * "-sis" so that the Greek singular meets its plural ("analysis", "analyses"; "diagnosis", "diagnosed").
+ */
 const SUFFIXES: ReadonlyArray<readonly [string, string]> = [
   ['ational', 'ate'],
+  ['atory', 'ate'],
   ['ization', 'ize'],
   ['isation', 'ize'],
   ['ation', 'ate'],
+  ['ical', ''],
+  ['atic', ''],
+  ['sis', 's'],
   ['ness', ''],
   ['ment', ''],
   ['ing', ''],

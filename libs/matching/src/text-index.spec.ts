@@ -42,6 +42,25 @@ describe('TextIndex (descriptions)', () => {
     expect(viaSynonym).toBeLessThan(1);
   });
 
+  it("counts the words of a field's name fully however long its description", () => {
+    const long = [
+      textTokens(
+        'churn_risk_score Modelled likelihood, refreshed every night from billing, usage and support ' +
+          'tickets, that the account does not renew its subscription at the end of the current contract term',
+      ),
+      ...docs,
+    ];
+    const names = [textTokens('churn_risk_score'), ...docs.map(() => [])];
+    const query = textTokens('Churn outlook');
+    const plain = new TextIndex(long).search(query).get(0)!;
+    const named = new TextIndex(long, names).search(query).get(0)!;
+    expect(named).toBeGreaterThan(plain);
+    // "churn" is the only word found: the whole of its share of the query, no less.
+    const idf = new TextIndex(long, names);
+    const share = idf.idfOf(query[0]) / (idf.idfOf(query[0]) + idf.idfOf(query[1]));
+    expect(named).toBeCloseTo(share, 5);
+  });
+
   it('measures how much of a description the table as a whole talks about', () => {
     const coverage = index.coverage(new Set(textTokens('Invoice Status Payment Amount')));
     expect(coverage.get(3)!).toBeGreaterThan(0.5);

@@ -71,7 +71,12 @@ export class TextIndex {
   private readonly accumulator: Float64Array;
   private readonly bestOfTerm: Float64Array;
 
-  constructor(docs: readonly string[][]) {
+  /**
+   * `names`, when given, holds each document's words that name it (a field's name): they weigh fully
+   * whatever the length of the rest, because a long description mentions many things in passing but
+   * the name says what the field is ("churn" in `churn_risk_score`, described at length).
+   */
+  constructor(docs: readonly string[][], names?: ReadonlyArray<readonly string[]>) {
     this.docCount = docs.length;
     const df = new Map<string, number>();
     let totalLength = 0;
@@ -89,12 +94,13 @@ export class TextIndex {
     docs.forEach((d, doc) => {
       const tf = new Map<string, number>();
       for (const t of d) tf.set(t, (tf.get(t) ?? 0) + 1);
+      const named = new Set(names?.[doc] ?? []);
       for (const [t, n] of tf) {
         const idf = this.idf.get(t)!;
         this.docMass[doc] += idf;
         const sat = (n * (K1 + 1)) / (n + K1 * (1 - B + (B * d.length) / Math.max(1, avgdl)));
         const list = this.postings.get(t) ?? [];
-        list.push({ doc, weight: Math.min(1, sat) });
+        list.push({ doc, weight: named.has(t) ? 1 : Math.min(1, sat) });
         this.postings.set(t, list);
       }
     });
