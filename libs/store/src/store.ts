@@ -681,10 +681,12 @@ export class ShadowscanStore {
       const fingerprint = jsonOf(a.fingerprint);
       const matches = jsonOf(a.matches);
       // One round trip: claim the file (only while pending: a redelivered job writes nothing), upsert
-      // its analysis and clear its old table signatures, and count the scan's other pending files.
-      // Data-modifying CTEs run once whether or not the select reads them, and all see the statement's
-      // snapshot: the file still counts as pending there, hence its exclusion.
-      const { rows } = await sql<{ claimed: number; pending_left: number }>`
+      // its analysis and clear its old table signatures, count the scan's other pending files, and
+      // read the findings to bring in line (see applyFindings). Data-modifying CTEs run once whether
+      // or not the select reads them, and all see the statement's snapshot: the file still counts as
+      // pending there, hence its exclusion.
+      const keep = a.findings.map((f) => f.id);
+      const { rows } = await sql<{ claimed: number; pending_left: number; findings: ExistingFinding[] }>`
         with claimed as (
           update scan_files
           set state = 'done', tables = ${a.tables}, matched_tables = ${a.matchedTables},
@@ -706,9 +708,17 @@ export class ShadowscanStore {
                   select 1 from scan_files
                   where scan_id = ${a.scanId} and state = 'pending' and file_id <> ${a.fileId}
                   limit ${PENDING_COUNT_CAP}
-               ) p) as pending_left
+               ) p) as pending_left,
+               (select coalesce(json_agg(json_build_object(
+                  'id', id, 'status', status, 'evidence_hash', evidence_hash,
+                  'risk_expires_at', risk_expires_at, 'source_id', source_id, 'file', file, 'kind', kind
+                )), '[]') from findings
+                where id = any(${keep}::text[])
+                   or (source_id = ${a.sourceId} and file = ${a.path} and kind <> 'copy_cluster'
+                       and status <> 'resolved')
+               ) as findings
       `.execute(trx);
-      const { claimed, pending_left: pendingLeft } = rows[0];
+      const { claimed, pending_left: pendingLeft, findings } = rows[0];
       if (!claimed) return { recorded: false, changes: 0, pendingLeft };
       if (a.signatures?.length) {
         await trx
@@ -729,7 +739,7 @@ export class ShadowscanStore {
           .onConflict((oc) => oc.doNothing())
           .execute();
       }
-      await this.applyFindings(trx, a);
+      await this.applyFindings(trx, a, findings);
       return { recorded: true, changes: this.pendingEvents.get(trx)!.length, pendingLeft };
     });
   }
@@ -1199,28 +1209,18 @@ export class ShadowscanStore {
   /**
    * Brings the findings of one file in line with what its analysis detected: new ones open, changed
    * ones get the new evidence, a finding that was auto-resolved and is seen again reopens, and those
-   * no longer detected are resolved. Triage states set by people are kept.
+   * no longer detected are resolved. Triage states set by people are kept. `rows` are what the
+   * caller read in one go: the findings detected now (to update) and those filed under this path (to
+   * resolve).
    */
-  private async applyFindings(trx: Transaction<Database>, a: AnalysisRecord): Promise<void> {
+  private async applyFindings(
+    trx: Transaction<Database>,
+    a: AnalysisRecord,
+    rows: ExistingFinding[],
+  ): Promise<void> {
     const keep = new Set(a.findings.map((f) => f.id));
-    const ofFile = (r: { source_id: string; file: string; kind: string; status: string }) =>
+    const ofFile = (r: ExistingFinding) =>
       r.source_id === a.sourceId && r.file === a.path && r.kind !== 'copy_cluster' && r.status !== 'resolved';
-    // One read for both: the findings detected now (to update) and those filed under this path (to resolve).
-    const rows = await trx
-      .selectFrom('findings')
-      .select(['id', 'status', 'evidence_hash', 'risk_expires_at', 'source_id', 'file', 'kind'])
-      .where((eb) =>
-        eb.or([
-          ...(keep.size ? [eb('id', 'in', [...keep])] : []),
-          eb.and([
-            eb('source_id', '=', a.sourceId),
-            eb('file', '=', a.path),
-            eb('kind', '<>', 'copy_cluster'),
-            eb('status', 'not in', ['resolved']),
-          ]),
-        ]),
-      )
-      .execute();
     await this.upsertFindings(
       trx,
       a.scanId,
@@ -1491,6 +1491,10 @@ interface ExistingFinding {
   status: string;
   evidence_hash: string;
   risk_expires_at: Date | string | null;
+  /** Present where the read also looks for the findings filed under a path. */
+  source_id?: string;
+  file?: string;
+  kind?: string;
 }
 
 /** Arbitrary constant: the advisory lock that serialises audit-log appends. */
