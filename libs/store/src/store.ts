@@ -681,11 +681,23 @@ export class ShadowscanStore {
       const fingerprint = jsonOf(a.fingerprint);
       const matches = jsonOf(a.matches);
       // One round trip: claim the file (only while pending: a redelivered job writes nothing), upsert
-      // its analysis and clear its old table signatures, count the scan's other pending files, and
-      // read the findings to bring in line (see applyFindings). Data-modifying CTEs run once whether
-      // or not the select reads them, and all see the statement's snapshot: the file still counts as
-      // pending there, hence its exclusion.
+      // its analysis, replace its table signatures, count the scan's other pending files, and read
+      // the findings to bring in line (see applyFindings). Data-modifying CTEs run once whether or not
+      // the select reads them, and all see the statement's snapshot: the file still counts as pending
+      // there, hence its exclusion. They must not touch one row twice: the old signatures deleted are
+      // those the new ones do not replace (another version, or a table no longer there), and the new
+      // ones are upserted.
       const keep = a.findings.map((f) => f.id);
+      const signatures = JSON.stringify(
+        (a.signatures ?? []).map((sig) => ({
+          sheet: sig.sheet,
+          range: sig.range,
+          schema_hash: sig.schemaHash,
+          content_hash: sig.contentHash,
+          sketch: sig.sketch,
+          rows: sig.rows,
+        })),
+      );
       const { rows } = await sql<{ claimed: number; pending_left: number; findings: ExistingFinding[] }>`
         with claimed as (
           update scan_files
@@ -702,6 +714,20 @@ export class ShadowscanStore {
         ), cleared as (
           delete from table_signatures
           where source_id = ${a.sourceId} and file_id = ${a.fileId} and exists (select 1 from claimed)
+            and (version <> ${a.version} or (sheet, range) not in (
+              select x.sheet, x.range from json_to_recordset(${signatures}::json) as x(sheet text, range text)
+            ))
+        ), signed as (
+          insert into table_signatures
+            (source_id, file_id, version, sheet, range, schema_hash, content_hash, sketch, rows)
+          select distinct on (x.sheet, x.range)
+                 ${a.sourceId}, ${a.fileId}, ${a.version}, x.sheet, x.range, x.schema_hash, x.content_hash,
+                 x.sketch, x.rows
+          from claimed, json_to_recordset(${signatures}::json)
+               as x(sheet text, range text, schema_hash text, content_hash text, sketch jsonb, rows integer)
+          on conflict (source_id, file_id, version, sheet, range) do update set
+            schema_hash = excluded.schema_hash, content_hash = excluded.content_hash,
+            sketch = excluded.sketch, rows = excluded.rows
         )
         select (select count(*) from claimed)::int as claimed,
                (select count(*)::int from (
@@ -720,25 +746,6 @@ export class ShadowscanStore {
       `.execute(trx);
       const { claimed, pending_left: pendingLeft, findings } = rows[0];
       if (!claimed) return { recorded: false, changes: 0, pendingLeft };
-      if (a.signatures?.length) {
-        await trx
-          .insertInto('table_signatures')
-          .values(
-            a.signatures.map((sig) => ({
-              source_id: a.sourceId,
-              file_id: a.fileId,
-              version: a.version,
-              sheet: sig.sheet,
-              range: sig.range,
-              schema_hash: sig.schemaHash,
-              content_hash: sig.contentHash,
-              sketch: JSON.stringify(sig.sketch),
-              rows: sig.rows,
-            })),
-          )
-          .onConflict((oc) => oc.doNothing())
-          .execute();
-      }
       await this.applyFindings(trx, a, findings);
       return { recorded: true, changes: this.pendingEvents.get(trx)!.length, pendingLeft };
     });
