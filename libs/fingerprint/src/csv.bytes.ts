@@ -1,7 +1,7 @@
 import { type CellBatch, CellTag } from './cell.batch';
 import { MAX_RECORD_CHARS, RecordTooLongError } from './csv.tokenizer';
 import { NotTextError } from './text.decoding';
-import { hashTextBytes } from './value.hash';
+import { hashTextBytes, scanTextField, scannedField } from './value.hash';
 
 const LF = 10;
 const CR = 13;
@@ -27,6 +27,7 @@ export class CsvByteTokenizer {
   private rowNumber = 0;
   /** Where the field that readQuoted last read ends. */
   private fieldEnd = 0;
+  private scratch: Buffer = EMPTY;
 
   constructor(private readonly delimiter: number) {}
 
@@ -43,7 +44,7 @@ export class CsvByteTokenizer {
       // An unfinished record is read again once the bytes after it at least match it: a very long
       // one (a quote never closed) then costs linear time, not quadratic.
       if (!last && this.afterBytes < this.rest.length) return;
-      b = Buffer.concat([this.rest, ...this.after]);
+      b = this.join();
       this.after = [];
       this.afterBytes = 0;
     }
@@ -64,6 +65,26 @@ export class CsvByteTokenizer {
     }
   }
 
+  /**
+   * The unfinished record and the chunks after it, end to end, in memory this tokenizer reuses: a
+   * batch's bytes are read before the next push, and a fresh buffer per chunk (nearly every chunk
+   * ends inside a record) cost more in allocation and collection than the copy.
+   */
+  private join(): Buffer {
+    const total = this.rest.length + this.afterBytes;
+    if (this.scratch.length < total) {
+      const scratch = Buffer.allocUnsafe(Math.max(total, this.scratch.length * 2));
+      this.rest.copy(scratch, 0);
+      this.scratch = scratch;
+    } else {
+      // The rest may lie in the scratch itself, further on: copy handles the overlap.
+      this.rest.copy(this.scratch, 0);
+    }
+    let at = this.rest.length;
+    for (const chunk of this.after) at += chunk.copy(this.scratch, at);
+    return this.scratch.subarray(0, total);
+  }
+
   /** Reads the record at `pos` as a row; returns where the next one starts, or INCOMPLETE. */
   private readRecord(b: Buffer, pos: number, last: boolean, batch: CellBatch): number {
     const n = b.length;
@@ -78,12 +99,16 @@ export class CsvByteTokenizer {
         }
         i = this.fieldEnd;
       } else {
-        const j = unquotedEnd(b, i, d);
+        // Found and hashed in one pass (most fields are plain ASCII text or numbers).
+        const j = scanTextField(b, i, d);
         if (j === n && !last) {
           batch.cancelRow();
           return INCOMPLETE;
         }
-        if (j > i) addField(b, i, j, batch, column);
+        if (j > i) {
+          if (scannedField.hashed) batch.addHashed(column, CellTag.Text, i, j);
+          else batch.addValue(column, b.toString('utf8', i, j));
+        }
         i = j;
       }
       if (i >= n) break;

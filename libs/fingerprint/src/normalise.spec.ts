@@ -1,3 +1,4 @@
+import * as fc from 'fast-check';
 import { detectFormat } from './format';
 import { columnLetters, displayText, normaliseHeader, normaliseValue } from './normalise';
 
@@ -82,5 +83,31 @@ describe('columnLetters', () => {
     [16384, 'XFD'],
   ])('%d -> %s', (n, letters) => {
     expect(columnLetters(n)).toBe(letters);
+  });
+});
+
+describe('numbers with more than 15 significant digits', () => {
+  /** The definition: Excel keeps 15 significant digits. */
+  const reference = (n: number) => {
+    if (Number.isInteger(n) && Math.abs(n) < 1e15) return String(n);
+    const plain = String(n);
+    return plain.length <= 15 && !plain.includes('e') ? plain : String(Number(n.toPrecision(15)));
+  };
+
+  it('round to 15 digits, by the digits of their text where that is exact (property)', () => {
+    const numbers = fc.oneof(
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      fc
+        .tuple(fc.integer({ min: -9_999_999, max: 9_999_999 }), fc.integer({ min: 1, max: 999 }))
+        .map(([a, b]) => (a * 1.37) / b),
+      fc.tuple(fc.nat(99), fc.nat(99)).map(([a, b]) => 0.1 * a + 0.2 * b),
+    );
+    fc.assert(
+      fc.property(numbers, (n) => expect(normaliseValue(n)).toBe(reference(n))),
+      { numRuns: 10_000 },
+    );
+    for (const n of [0.1 + 0.2, 1234.56 + 1e-13, 99999.99999999999, 0.09999999999999999, -1e16 / 3]) {
+      expect(normaliseValue(n)).toBe(reference(n));
+    }
   });
 });

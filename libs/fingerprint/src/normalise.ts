@@ -1,3 +1,5 @@
+import { roundedNumberString } from './value.hash';
+
 /** A cell value once the reader has unwrapped formulas, rich text and hyperlinks. */
 export type CellScalar = string | number | boolean | Date | null;
 
@@ -96,7 +98,8 @@ function canonicalNumber(n: number): string {
   // Short renderings (1.37, 0.25) have no binary noise to trim; toPrecision is slow.
   const plain = String(n);
   if (plain.length <= 15 && !plain.includes('e')) return plain;
-  return String(Number(n.toPrecision(15)));
+  // Rounding the digits of the text is exact where it can tell (value.hash.ts), and cheaper.
+  return roundedNumberString(plain) ?? String(Number(n.toPrecision(15)));
 }
 
 /** Whether a cell counts as empty: no value, or text that is only whitespace (cheaper than normaliseValue). */

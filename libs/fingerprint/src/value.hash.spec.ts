@@ -1,7 +1,16 @@
 import { hash32 } from '@shadowscan/domain';
 import * as fc from 'fast-check';
 import { normaliseText, normaliseValue } from './normalise';
-import { checkHash, hashed, hashNumberBytes, hashTextBytes, parsed } from './value.hash';
+import {
+  checkHash,
+  hashed,
+  hashLongNumberBytes,
+  hashNumberBytes,
+  hashTextBytes,
+  parsed,
+  scanTextField,
+  scannedField,
+} from './value.hash';
 
 /** Text built from the characters where normalising and number parsing have their edge cases. */
 const text = fc
@@ -53,6 +62,62 @@ describe('byte hashers', () => {
         const norm = normaliseValue(Number(s));
         expect(parsed.value).toBe(Number(s));
         expect(hashed).toEqual({ hash: hash32(norm), check: checkHash(norm), length: norm.length });
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('hash long numbers (binary noise) as normaliseValue rounds them to 15 digits', () => {
+    // As writers put doubles in a worksheet: shortest text (String) or 16 and 17 significant digits.
+    const written = fc
+      .oneof(
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        fc
+          .tuple(fc.integer({ min: -9_999_999, max: 9_999_999 }), fc.integer({ min: 1, max: 999 }))
+          .map(([a, b]) => (a * 1.37) / b),
+        fc.tuple(fc.nat(99), fc.nat(99)).map(([a, b]) => 0.1 * a + 0.2 * b),
+      )
+      .chain((x) => fc.constantFrom(String(x), x.toPrecision(16), x.toPrecision(17)).map((t) => ({ x, t })));
+    let taken = 0;
+    fc.assert(
+      fc.property(written, ({ t }) => {
+        if (!hashLongNumberBytes(Buffer.from(t, 'latin1'), 0, t.length)) return;
+        taken++;
+        const norm = normaliseValue(Number(t));
+        expect(parsed.value).toBe(Number(t));
+        expect(hashed).toEqual({ hash: hash32(norm), check: checkHash(norm), length: norm.length });
+      }),
+      { numRuns: 5000 },
+    );
+    expect(taken).toBeGreaterThan(1000);
+    for (const [t, norm] of [
+      ['0.30000000000000004', '0.3'],
+      ['1234.5600000000001', '1234.56'],
+      ['-99999.999999999985', '-100000'],
+      ['0.099999999999999992', '0.1'],
+    ]) {
+      expect(hashLongNumberBytes(Buffer.from(t), 0, t.length)).toBe(true);
+      expect(hashed.hash).toBe(hash32(norm));
+      expect(normaliseValue(Number(t))).toBe(norm);
+    }
+    // Near a rounding midpoint, exponents, short numbers: the string path.
+    for (const t of ['1.0000000000000050', '1E-7', '12.5', '0.0000012345678901234']) {
+      expect(hashLongNumberBytes(Buffer.from(t), 0, t.length)).toBe(false);
+    }
+  });
+
+  it('find and hash an unquoted CSV field in one pass, as hashTextBytes does', () => {
+    fc.assert(
+      fc.property(text, fc.constantFrom(',', ';', '\t', '\n'), (s, end) => {
+        const b = Buffer.from(`${s}${end}x`, 'utf8');
+        const j = scanTextField(b, 0, end === '\n' ? 44 : end.charCodeAt(0));
+        const field = b.toString('utf8', 0, j);
+        expect(field.includes(end) || field.includes('\n') || field.includes('\r')).toBe(false);
+        const expected = j > 0 && hashTextBytes(b, 0, j);
+        const expectedHashes = { ...hashed };
+        scanTextField(b, 0, end === '\n' ? 44 : end.charCodeAt(0));
+        expect(scannedField.hashed).toBe(expected);
+        if (expected) expect(hashed).toEqual(expectedHashes);
       }),
       { numRuns: 2000 },
     );

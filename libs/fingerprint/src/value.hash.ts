@@ -95,6 +95,54 @@ export function hashTextBytes(b: Uint8Array, from: number, to: number): boolean 
   return true;
 }
 
+/** What scanTextField found besides the field's end: whether `hashed` holds the field's hashes. */
+export const scannedField = { hashed: false };
+
+/**
+ * Finds where an unquoted CSV field that starts at `b[from]` ends (the delimiter, a line break or the
+ * end of the bytes) and hashes it on the way, in the same pass: scannedField.hashed says whether
+ * `hashed` is what hashTextBytes(b, from, end) would have set, and is false where hashTextBytes would
+ * have returned false.
+ */
+export function scanTextField(b: Uint8Array, from: number, delimiter: number): number {
+  const n = b.length;
+  let h = FNV_BASIS;
+  let k = CHECK_SEED;
+  let low = 0;
+  let previousSpace = true;
+  let plain = true;
+  let j = from;
+  for (; j < n; j++) {
+    let c = b[j];
+    if (c === delimiter || c === 10 || c === 13) break;
+    if (c >= 65 && c <= 90) c += 32;
+    else if (c === 32) {
+      if (previousSpace) plain = false;
+    } else if (c < 32 || c >= 127) plain = false;
+    previousSpace = c === 32;
+    h = Math.imul(h ^ c, FNV_PRIME);
+    if ((j - from) & 1) k = checkStep(k, low | (c << 16));
+    else low = c;
+  }
+  const first = b[from];
+  if (
+    j > from &&
+    ((first >= 48 && first <= 57) || first === 43 || first === 45) &&
+    hashPlainNumber(b, from, j)
+  ) {
+    scannedField.hashed = true;
+    return j;
+  }
+  // As hashTextBytes: anything else is hashed as text, when it is plain.
+  scannedField.hashed = j > from && plain && !previousSpace;
+  if (!scannedField.hashed) return j;
+  if ((j - from) & 1) k = checkStep(k, low);
+  hashed.hash = mix32(h >>> 0);
+  hashed.check = mix32((k ^ (j - from)) >>> 0);
+  hashed.length = j - from;
+  return j;
+}
+
 const ZERO = Buffer.from('0', 'latin1');
 
 /**
@@ -172,4 +220,99 @@ export function hashNumberBytes(b: Uint8Array, from: number, to: number): boolea
   parsed.value = negative ? -magnitude : magnitude;
   hashRange(b, from, to);
   return true;
+}
+
+/** The rounded digits of roundedNumberText, and the text it makes of them. */
+const roundDigits = new Uint8Array(16);
+const canonicalText = Buffer.alloc(48);
+
+/**
+ * A decimal number with more than 15 significant digits (`<v>1234.5600000000001</v>`, binary noise
+ * that a formula left, as Excel writes it): its normal form rounds it to 15 digits (normalise.ts's
+ * canonicalNumber: String(Number(n.toPrecision(15)))). Sets `parsed` and `hashed` from the text
+ * roundedNumberText makes, or returns false, and the number takes the string path.
+ */
+export function hashLongNumberBytes(b: Buffer, from: number, to: number): boolean {
+  const n = roundedNumberText(b, from, to);
+  if (n < 0) return false;
+  parsed.value = Number(b.toString('latin1', from, to));
+  hashRange(canonicalText, 0, n);
+  return true;
+}
+
+/** roundedNumberText for a number's text as String() writes it; null when it cannot tell. */
+export function roundedNumberString(text: string): string | null {
+  if (text.length > canonicalText.length) return null;
+  for (let i = 0; i < text.length; i++) canonicalText[i] = text.charCodeAt(i);
+  const n = roundedNumberText(canonicalText, 0, text.length);
+  return n < 0 ? null : canonicalText.toString('latin1', 0, n);
+}
+
+/**
+ * The decimal `b[from, to)` (more than 15 significant digits) rounded to 15 and written as
+ * Number.prototype.toString would write that value, in canonicalText; returns its length. Rounding
+ * the text gives the same digits as rounding the double it stands for unless the two lie on either
+ * side of a rounding midpoint; they are within half an ulp (about 1.1·10⁻¹⁶ of the value) of each
+ * other, so a text whose 16th and 17th digits are at least 0.21 of a 15th-digit unit from the
+ * midpoint (…28 or below, …71 or above) is safe, at 2·10⁻¹⁶ or more. Plain decimals from 10⁻⁵ up
+ * only (where String() writes no exponent); -1 for anything else. `b` may be canonicalText itself.
+ */
+function roundedNumberText(b: Uint8Array, from: number, to: number): number {
+  let i = from;
+  const negative = b[i] === 45;
+  if (negative) i++;
+  const intStart = i;
+  while (i < to && b[i] >= 48 && b[i] <= 57) i++;
+  const intDigits = i - intStart;
+  if (intDigits === 0 || intDigits > 17 || (b[intStart] === 48 && intDigits > 1)) return -1;
+  if (i >= to || b[i] !== 46) return -1;
+  const dot = i++;
+  while (i < to && b[i] >= 48 && b[i] <= 57) i++;
+  if (i !== to || i === dot + 1) return -1;
+  // The first significant digit and the power of ten of the decimal point relative to it.
+  let first = intStart;
+  let exponent = intDigits;
+  if (b[intStart] === 48) {
+    first = dot + 1;
+    while (first < to && b[first] === 48) first++;
+    if (first >= to || first - dot - 1 > 4) return -1;
+    exponent = dot + 1 - first;
+  }
+  const significant = to - first - (first < dot ? 1 : 0);
+  if (significant <= 15) return -1;
+  // Digit k of the significant ones.
+  const digitAt = (k: number): number => {
+    const at = first + k;
+    return b[first < dot && at >= dot ? at + 1 : at] - 48;
+  };
+  const tail = digitAt(15) * 10 + (significant > 16 ? digitAt(16) : 0);
+  if (tail > 28 && tail < 71) return -1;
+  for (let k = 0; k < 15; k++) roundDigits[k] = digitAt(k);
+  let count = 15;
+  if (tail >= 71) {
+    let k = 14;
+    while (k >= 0 && roundDigits[k] === 9) roundDigits[k--] = 0;
+    if (k >= 0) roundDigits[k]++;
+    else {
+      // 99…9 rounds up to 100…0: one more integer digit.
+      roundDigits[0] = 1;
+      exponent++;
+    }
+  }
+  while (count > 1 && roundDigits[count - 1] === 0) count--;
+  // As Number.prototype.toString writes a value from 10⁻⁶ to 10²¹ (the input is read by now).
+  let n = 0;
+  if (negative) canonicalText[n++] = 45;
+  if (exponent <= 0) {
+    canonicalText[n++] = 48;
+    canonicalText[n++] = 46;
+    for (let z = 0; z < -exponent; z++) canonicalText[n++] = 48;
+    for (let k = 0; k < count; k++) canonicalText[n++] = 48 + roundDigits[k];
+  } else {
+    for (let k = 0; k < Math.max(count, exponent); k++) {
+      if (k === exponent) canonicalText[n++] = 46;
+      canonicalText[n++] = k < count ? 48 + roundDigits[k] : 48;
+    }
+  }
+  return n;
 }
