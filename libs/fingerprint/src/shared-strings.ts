@@ -200,8 +200,12 @@ export class SharedStrings {
 
   private newChunk(needed: number): void {
     const last = this.chunks.length - 1;
-    if (last >= 0 && this.inMemory > this.memoryBytes) this.spill(last);
-    this.current = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, needed));
+    const spilled = last >= 0 && this.inMemory > this.memoryBytes ? this.spill(last) : null;
+    // The spilled chunk's memory is written again rather than freed and another allocated: a freed
+    // 4 MB block raises malloc's mmap threshold, and the blocks allocated after it then come from the
+    // heap, which fragments and keeps RSS growing with the workbook's size.
+    this.current =
+      spilled && spilled.length >= needed ? spilled : Buffer.allocUnsafe(Math.max(CHUNK_BYTES, needed));
     const previous = this.chunkBase.length - 1;
     this.chunkBase.push(previous < 0 ? 0 : this.chunkBase[previous] + this.used);
     this.chunks.push(this.current);
@@ -209,9 +213,10 @@ export class SharedStrings {
     this.used = 0;
   }
 
-  private spill(index: number): void {
+  /** Writes chunk `index` to the spill file and returns its memory, which it no longer uses. */
+  private spill(index: number): Buffer | null {
     const chunk = this.chunks[index];
-    if (!chunk) return;
+    if (!chunk) return null;
     if (this.fd === null) {
       const path = join(
         this.options.spillDir ?? tmpdir(),
@@ -226,6 +231,7 @@ export class SharedStrings {
     this.fileBytes += length;
     this.chunks[index] = null;
     this.inMemory -= chunk.length;
+    return chunk;
   }
 
   /**

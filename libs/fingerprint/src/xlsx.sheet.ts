@@ -1,7 +1,7 @@
 import { CellBatch, CellTag, kindCode, type SharedStringSource } from './cell.batch';
 import { excelSerialToDate, isTemporal, type NumberKind } from './number-format';
 import { SharedStrings } from './shared-strings';
-import { hashNumberBytes, parsed } from './value.hash';
+import { hashLongNumberBytes, hashNumberBytes, parsed } from './value.hash';
 import { elements, rootPrefix, xmlText } from './xml.text';
 
 export interface WorkbookContext {
@@ -80,38 +80,40 @@ export async function* readSheetRows(
   const scanData = (): void => {
     const t = tags as Tags;
     const bt = bytes as ByteTags;
+    // A local: the loops below would load the closure's variable at every step.
+    const b = buf;
     let pos = 0;
     // Searched once per chunk: searching per row would rescan the rest of the chunk every time.
-    const dataEnd = buf.indexOf(bt.sheetDataClose);
+    const dataEnd = b.indexOf(bt.sheetDataClose);
     for (;;) {
       // Rows follow each other: look at `pos` first, search only when something else is there.
-      let rowStart = startsRowAt(buf, pos, bt.row) ? pos : buf.indexOf(bt.row, pos);
-      while (rowStart >= 0 && !endsName(buf[rowStart + bt.row.length])) {
-        rowStart = buf[rowStart + bt.row.length] === undefined ? -1 : buf.indexOf(bt.row, rowStart + 1);
+      let rowStart = startsRowAt(b, pos, bt.row) ? pos : b.indexOf(bt.row, pos);
+      while (rowStart >= 0 && !endsName(b[rowStart + bt.row.length])) {
+        rowStart = b[rowStart + bt.row.length] === undefined ? -1 : b.indexOf(bt.row, rowStart + 1);
       }
       if (dataEnd >= 0 && (rowStart < 0 || dataEnd < rowStart)) {
         phase = 'tail';
-        addTail(buf.subarray(dataEnd));
+        addTail(b.subarray(dataEnd));
         buf = EMPTY;
         return;
       }
       if (rowStart < 0) {
         // Keep enough to recognise a tag cut in two by the chunk boundary.
-        buf = buf.subarray(Math.max(pos, buf.length - bt.sheetDataClose.length));
+        buf = b.subarray(Math.max(pos, b.length - bt.sheetDataClose.length));
         return;
       }
       let openEnd = rowStart + bt.row.length;
-      while (openEnd < buf.length && buf[openEnd] !== 62) openEnd++;
-      if (openEnd >= buf.length) break;
-      const head = readRowTag(buf, rowStart + bt.row.length, openEnd);
+      while (openEnd < b.length && b[openEnd] !== 62) openEnd++;
+      if (openEnd >= b.length) break;
+      const head = readRowTag(b, rowStart + bt.row.length, openEnd);
       const rowNumber = head.r > previousRow ? head.r : previousRow + 1;
       batch.startRow(rowNumber, head.hidden);
       let next: number;
-      if (buf[openEnd - 1] === 47) next = openEnd + 1;
+      if (b[openEnd - 1] === 47) next = openEnd + 1;
       else {
         // The cells up to </row>; a row that goes on in the next chunk is read again with it.
         const { formulas, errorCells } = extras;
-        readCells(buf, openEnd + 1, buf.length, t, bt.prefixLength, context, styles, extras, batch);
+        readCells(b, openEnd + 1, b.length, t, bt.prefixLength, context, styles, extras, batch);
         if (rowEndAt < 0) {
           batch.cancelRow();
           extras.formulas = formulas;
@@ -123,7 +125,7 @@ export async function* readSheetRows(
       previousRow = rowNumber;
       pos = next;
     }
-    buf = buf.subarray(pos);
+    buf = b.subarray(pos);
   };
 
   const addTail = (part: Buffer): void => {
@@ -168,6 +170,19 @@ export async function* readSheetRows(
     if (phase === 'tail') {
       addTail(chunk);
       return;
+    }
+    if (phase === 'data' && buf.length) {
+      // What the last chunk left is the start of a row: it is completed with the new chunk's bytes up
+      // to the first end of a row, and the chunk itself is read where it lies rather than copied.
+      const bt = bytes as ByteTags;
+      const close = chunk.indexOf(bt.rowClose);
+      if (close >= 0) {
+        const cut = close + bt.rowClose.length;
+        buf = Buffer.concat([buf, chunk.subarray(0, cut)]);
+        scanData();
+        if ((phase as string) === 'tail') return addTail(chunk.subarray(cut));
+        chunk = chunk.subarray(cut);
+      }
     }
     buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
     if (phase === 'head') scanHead();
@@ -548,7 +563,10 @@ function addCell(
         const date = excelSerialToDate(n, book.date1904);
         if (date) batch.addValue(column, date, kind);
         else batch.addValue(column, n);
-      } else if (book.byteHashing && hashNumberBytes(b, valueStart, valueEnd)) {
+      } else if (
+        book.byteHashing &&
+        (hashNumberBytes(b, valueStart, valueEnd) || hashLongNumberBytes(b, valueStart, valueEnd))
+      ) {
         batch.addNumber(column, parsed.value, kind);
       } else {
         const n = readNumber(b, valueStart, valueEnd);
@@ -659,42 +677,53 @@ export async function readSharedStrings(
       siClose = Buffer.from(`</${prefix}si>`, 'latin1');
       p = Buffer.byteLength(prefix);
     }
+    const b = buf;
     let pos = 0;
     for (;;) {
-      let start = indexNear(buf, siOpen, pos);
-      while (
-        start >= 0 &&
-        buf[start + siOpen.length] !== undefined &&
-        !endsName(buf[start + siOpen.length])
-      ) {
-        start = indexNear(buf, siOpen, start + 1);
+      let start = indexNear(b, siOpen, pos);
+      while (start >= 0 && b[start + siOpen.length] !== undefined && !endsName(b[start + siOpen.length])) {
+        start = indexNear(b, siOpen, start + 1);
       }
-      if (start < 0 || buf[start + siOpen.length] === undefined) {
-        buf = buf.subarray(start < 0 ? Math.max(pos, buf.length - siOpen.length) : start);
+      if (start < 0 || b[start + siOpen.length] === undefined) {
+        buf = b.subarray(start < 0 ? Math.max(pos, b.length - siOpen.length) : start);
         return;
       }
       let open = start + siOpen.length;
-      while (open < buf.length && buf[open] !== 62) open++;
-      if (open >= buf.length) break;
+      while (open < b.length && b[open] !== 62) open++;
+      if (open >= b.length) break;
       let end: number;
-      if (buf[open - 1] === 47) {
+      if (b[open - 1] === 47) {
         strings.push('');
         end = open + 1;
       } else {
-        const close = indexNear(buf, siClose, open);
-        if (close < 0) break;
-        if (!pushPlainItem(buf, open + 1, close, p, strings)) {
-          strings.push(richText(buf.toString('utf8', open + 1, close), tags));
+        end = pushPlainItemAt(b, open + 1, p, siClose, strings);
+        if (end < 0) {
+          const close = indexNear(b, siClose, open);
+          if (close < 0) break;
+          if (!pushPlainItem(b, open + 1, close, p, strings)) {
+            strings.push(richText(b.toString('utf8', open + 1, close), tags as Tags));
+          }
+          end = close + siClose.length;
         }
-        end = close + siClose.length;
       }
       if (strings.length > maxStrings) throw new Error(`more than ${maxStrings} shared strings`);
       pos = end;
     }
-    buf = buf.subarray(pos);
+    buf = b.subarray(pos);
   };
   for await (const chunk of chunks) {
-    buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
+    let rest = chunk;
+    if (tags && buf.length) {
+      // As in readSheetRows: the item cut by the chunk boundary is completed, the rest not copied.
+      const close = rest.indexOf(siClose);
+      if (close >= 0) {
+        const cut = close + siClose.length;
+        buf = Buffer.concat([buf, rest.subarray(0, cut)]);
+        scan();
+        rest = rest.subarray(cut);
+      }
+    }
+    buf = buf.length ? Buffer.concat([buf, rest]) : rest;
     scan();
   }
   scan();
@@ -710,8 +739,10 @@ function pushPlainItem(b: Buffer, from: number, to: number, p: number, strings: 
   const open = b.indexOf(62, from);
   if (open < 0 || open >= to) return false;
   if (b[open - 1] === 47) {
+    // `<t/>` alone is an empty string; followed by more, the item takes the text path.
+    if (open + 1 !== to) return false;
     strings.push('');
-    return open + 1 === to;
+    return true;
   }
   let i = open + 1;
   while (i < to) {
@@ -726,4 +757,36 @@ function pushPlainItem(b: Buffer, from: number, to: number, p: number, strings: 
   if (i + closeLength !== to || b[i + 1] !== 47) return false;
   strings.pushBytes(b, open + 1, i);
   return true;
+}
+
+/**
+ * The common shared string item, `<t>text</t></si>` (or `<t xml:space="preserve">`) right after the
+ * `<si>` start tag, with no `&` or `_x` escape, read in one pass: the text is stored as bytes and the
+ * position after `</si>` returned. -1 for anything else (or an item cut off by the end of the bytes),
+ * which pushes nothing and leaves it to pushPlainItem and the text path.
+ */
+function pushPlainItemAt(
+  b: Buffer,
+  from: number,
+  p: number,
+  siClose: Buffer,
+  strings: SharedStrings,
+): number {
+  const n = b.length;
+  if (b[from] !== 60 || b[from + 1 + p] !== 116 /* t */ || !endsName(b[from + 2 + p])) return -1;
+  let open = from + 2 + p;
+  while (open < n && b[open] !== 62) open++;
+  if (open >= n || b[open - 1] === 47) return -1;
+  let i = open + 1;
+  while (i < n) {
+    const c = b[i];
+    if (c === 60 || c === 38) break;
+    if (c === 95 /* _ */ && b[i + 1] === 120 /* x */) return -1;
+    i++;
+  }
+  if (b[i] !== 60 || b[i + 1] !== 47) return -1;
+  const after = i + 4 + p;
+  if (b[after - 2] !== 116 || b[after - 1] !== 62 || !startsRowAt(b, after, siClose)) return -1;
+  strings.pushBytes(b, open + 1, i);
+  return after + siClose.length;
 }

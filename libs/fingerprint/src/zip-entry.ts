@@ -1,12 +1,25 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { pipeline } from 'node:stream';
+import { pipeline, type TransformOptions } from 'node:stream';
 import { createInflateRaw } from 'node:zlib';
 import { InvalidZipError, type ZipEntry } from './zip-directory';
 
 const LOCAL_HEADER_SIGNATURE = 0x04034b50;
 const LOCAL_HEADER_SIZE = 30;
 const CHUNK_BYTES = 256 * 1024;
+/**
+ * Inflated chunks that may wait for the reader: inflating runs on libuv's thread pool, and with room
+ * to run ahead it inflates the next chunks while the reader parses this one (at the default 16 KB it
+ * waited for every chunk to be taken, and the two took turns). In object mode each read hands over
+ * one chunk as inflated; in byte mode a read would concatenate all the waiting chunks into a new
+ * buffer, a copy of everything inflated.
+ */
+const INFLATED_AHEAD_CHUNKS = 16;
+/** zlib passes stream options on to its Transform; its typings only list zlib's own. */
+const INFLATE_STREAM: Pick<TransformOptions, 'readableHighWaterMark' | 'readableObjectMode'> = {
+  readableObjectMode: true,
+  readableHighWaterMark: INFLATED_AHEAD_CHUNKS,
+};
 /** Some writers declare sizes loosely; a bomb exceeds them by orders of magnitude. */
 const DECLARED_SIZE_SLACK = 64 * 1024;
 
@@ -75,7 +88,7 @@ export async function* readEntry(
   const stream =
     entry.method === 0
       ? source
-      : pipeline(source, createInflateRaw({ chunkSize: CHUNK_BYTES }), () => undefined);
+      : pipeline(source, createInflateRaw({ chunkSize: CHUNK_BYTES, ...INFLATE_STREAM }), () => undefined);
   let inflated = 0;
   try {
     for await (const chunk of stream) {
