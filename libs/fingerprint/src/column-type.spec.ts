@@ -73,7 +73,24 @@ describe('textFits', () => {
       fc.property(text, (t) => expect(textFits(t)).toBe(textFits(t, ALL_CLASSES))),
       { numRuns: 5000 },
     );
+    const numbers = fc.oneof(
+      fc.double({ noNaN: true, noDefaultInfinity: true }).map((x) => normaliseValue(String(x))),
+      fc.bigInt({ min: -(10n ** 17n), max: 10n ** 17n }).map(String),
+      fc.tuple(fc.integer(), fc.nat()).map(([a, b]) => normaliseValue(`${a}.${b}`)),
+    );
+    fc.assert(
+      fc.property(numbers, (t) => expect(textFits(t)).toBe(textFits(t, ALL_CLASSES))),
+      { numRuns: 5000 },
+    );
     for (const t of [
+      '0',
+      '-0',
+      '1234567',
+      '-1234567',
+      '123456789012345',
+      '1234567890123456',
+      '0.5',
+      '-12.25',
       '12/03/2024',
       '2024-03-12',
       '12.03.2024',

@@ -136,8 +136,9 @@ function numberFits(n: number): number {
  * every one, which must give the same answer.
  */
 export function textFits(t: string, chars = charClasses(t)): number {
+  if (chars & PLAIN_NUMBER_FORM) return plainNumberFits(t);
   let fits = 0;
-  if (BOOLEAN_WORDS.has(t)) fits |= BIT.boolean;
+  if (chars & SHORT && BOOLEAN_WORDS.has(t)) fits |= BIT.boolean;
   const mayBeCurrency = (chars & (HAS_DIGIT | MAY_BE_CURRENCY)) === (HAS_DIGIT | MAY_BE_CURRENCY);
   if (chars & MAY_BE_NUMBER) {
     if (INTEGER_TEXT.test(t)) fits |= BIT.integer | BIT.id;
@@ -146,17 +147,27 @@ export function textFits(t: string, chars = charClasses(t)): number {
   } else if (mayBeCurrency && isCurrencyText(t)) fits |= BIT.currency;
   if (chars & HAS_PERCENT && PERCENT_TEXT.test(t)) fits |= BIT.percent;
   if (chars & HAS_DIGIT) {
-    if (chars & DATE_SEPARATORS && isDateText(t)) fits |= BIT.date | BIT.datetime;
+    if (chars & DATE_SEPARATORS && chars & DATE_SHAPE && isDateText(t)) fits |= BIT.date | BIT.datetime;
     else if (chars & HAS_COLON && isDateTimeText(t)) fits |= BIT.datetime;
   }
-  if (chars & HAS_AT && EMAIL_TEXT.test(t)) fits |= BIT.email;
-  if (chars & HAS_DOT && URL_TEXT.test(t)) fits |= BIT.url;
+  if ((chars & (HAS_AT | HAS_DOT)) === (HAS_AT | HAS_DOT) && EMAIL_TEXT.test(t)) fits |= BIT.email;
+  if ((chars & (HAS_DOT | URL_START)) === (HAS_DOT | URL_START) && URL_TEXT.test(t)) fits |= BIT.url;
   if (chars & MAY_BE_PHONE && PHONE_TEXT.test(t)) {
-    const digits = t.replace(/\D/g, '').length;
+    const digits = digitCount(t);
     if (digits >= 7 && digits <= 15) fits |= BIT.phone;
   }
-  if ((chars & HAS_DIGIT && CODE_TEXT.test(t)) || LEADING_ZERO_DIGITS.test(t)) fits |= BIT.id;
+  if ((chars & CODE_CLASSES) === CODE_CLASSES && CODE_TEXT.test(t)) fits |= BIT.id;
+  else if (chars & LEADING_ZERO && LEADING_ZERO_DIGITS.test(t)) fits |= BIT.id;
   return fits;
+}
+
+function digitCount(t: string): number {
+  let digits = 0;
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits++;
+  }
+  return digits;
 }
 
 const HAS_DIGIT = 1;
@@ -172,7 +183,29 @@ const MAY_BE_CURRENCY = 64;
 const HAS_COLON = 128;
 /** A date needs one of `-`, `/`, `.` or a space between its parts. */
 const DATE_SEPARATORS = 256 | HAS_DOT;
-export const ALL_CLASSES = 511;
+/** Only characters of CODE_TEXT: lowercase letters, digits, `-_./#:`. */
+const MAY_BE_CODE = 512;
+/**
+ * 8 to 19 characters (the lengths the date patterns can match) that start with four digits and a `-`
+ * (ISO) or end with four digits (the others).
+ */
+const DATE_SHAPE = 1024;
+/** Starts with `h`, `f` or `w`, as URL_TEXT's schemes and `www.` do. */
+const URL_START = 2048;
+/** Starts with `0` and has more: LEADING_ZERO_DIGITS may match. */
+const LEADING_ZERO = 4096;
+/** At most 5 characters, the longest boolean word. */
+const SHORT = 8192;
+const HAS_LETTER = 16_384;
+/** CODE_TEXT needs a letter, a digit and nothing outside its characters. */
+const CODE_CLASSES = HAS_DIGIT | HAS_LETTER | MAY_BE_CODE;
+export const ALL_CLASSES = 32_767;
+/**
+ * A plain number, `-?(0|[1-9]\d*)(\.\d+)?` (what normalising makes of most numbers written as text):
+ * its fits are known without the patterns (plainNumberFits). Not part of ALL_CLASSES, which tests
+ * every pattern.
+ */
+const PLAIN_NUMBER_FORM = 32_768;
 const MAX_CLASSIFIED_LENGTH = 256;
 
 /**
@@ -183,10 +216,11 @@ const MAX_CLASSIFIED_LENGTH = 256;
  */
 function charClasses(t: string): number {
   // Long text fails the anchored patterns within a few characters; a full pass would cost more.
-  if (t.length > MAX_CLASSIFIED_LENGTH) return ALL_CLASSES;
+  const n = t.length;
+  if (n > MAX_CLASSIFIED_LENGTH) return ALL_CLASSES;
   let has = 0;
-  let only = MAY_BE_NUMBER | MAY_BE_PHONE | MAY_BE_CURRENCY;
-  for (let i = 0; i < t.length; i++) {
+  let only = MAY_BE_NUMBER | MAY_BE_PHONE | MAY_BE_CURRENCY | MAY_BE_CODE;
+  for (let i = 0; i < n; i++) {
     const c = t.charCodeAt(i);
     if (c >= 48 && c <= 57) {
       has |= HAS_DIGIT;
@@ -202,6 +236,7 @@ function charClasses(t: string): number {
     if (c !== 43 && c !== 45 && c !== 46 && c !== 44 && c !== 101) only &= ~MAY_BE_NUMBER;
     if (c !== 43 && c !== 45 && c !== 40 && c !== 41 && !space) only &= ~MAY_BE_PHONE;
     const letter = c >= 97 && c <= 122;
+    if (letter) has |= HAS_LETTER;
     if (
       !letter &&
       !space &&
@@ -215,8 +250,51 @@ function charClasses(t: string): number {
     ) {
       only &= ~MAY_BE_CURRENCY;
     }
+    if (!letter && c !== 45 && c !== 95 && c !== 46 && c !== 47 && c !== 35 && c !== 58) only &= ~MAY_BE_CODE;
   }
+  const iso = isDigits(t, 0, 4) && t.charCodeAt(4) === 45;
+  if (n >= 8 && n <= 19 && (iso || isDigits(t, n - 4, n))) has |= DATE_SHAPE;
+  const first = t.charCodeAt(0);
+  if (first === 104 || first === 102 || first === 119) has |= URL_START;
+  if (first === 48 && n >= 2) has |= LEADING_ZERO;
+  if (n <= 5) has |= SHORT;
+  if (only & MAY_BE_NUMBER && isPlainNumberText(t)) has |= PLAIN_NUMBER_FORM;
   return has | only;
+}
+
+function isPlainNumberText(t: string): boolean {
+  const n = t.length;
+  let i = t.charCodeAt(0) === 45 ? 1 : 0;
+  const intStart = i;
+  while (i < n && t.charCodeAt(i) >= 48 && t.charCodeAt(i) <= 57) i++;
+  if (i === intStart || (t.charCodeAt(intStart) === 48 && i - intStart > 1)) return false;
+  if (i === n) return true;
+  if (t.charCodeAt(i) !== 46) return false;
+  const fraction = ++i;
+  while (i < n && t.charCodeAt(i) >= 48 && t.charCodeAt(i) <= 57) i++;
+  return i === n && i > fraction;
+}
+
+/**
+ * textFits of a plain number, which INTEGER_TEXT (without a fraction), DECIMAL_TEXT and PHONE_TEXT
+ * (without a fraction: digits and a minus) match and no other pattern can: the date patterns need
+ * two separators or letters, CODE_TEXT a letter, LEADING_ZERO_DIGITS a zero before digits.
+ */
+function plainNumberFits(t: string): number {
+  let fits = BIT.decimal | BIT.currency;
+  if (t.includes('.')) return fits;
+  fits |= BIT.integer | BIT.id;
+  const digits = t.charCodeAt(0) === 45 ? t.length - 1 : t.length;
+  if (digits >= 7 && digits <= 15) fits |= BIT.phone;
+  return fits;
+}
+
+function isDigits(t: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = t.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 function isCurrencyText(t: string): boolean {

@@ -28,17 +28,87 @@ const OVERFLOW_SAMPLE = 4;
 export function formatSignature(text: string): string {
   const n = Math.min(text.length, MAX_PATTERN_LENGTH);
   let out = '';
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) out += '9';
-    else if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) out += 'A';
-    else if (c < 128) out += text[i];
-    else {
-      const ch = text[i];
-      out += ch.toLowerCase() !== ch.toUpperCase() ? 'A' : ch;
+  for (let i = 0; i < n; i++) out += String.fromCharCode(shapeCode(text.charCodeAt(i)));
+  return text.length > MAX_PATTERN_LENGTH ? `${out}…` : out;
+}
+
+/** What formatSignature makes of one UTF-16 code unit. */
+function shapeCode(c: number): number {
+  if (c >= 48 && c <= 57) return 57;
+  if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) return 65;
+  if (c < 128) return c;
+  const ch = String.fromCharCode(c);
+  return ch.toLowerCase() !== ch.toUpperCase() ? 65 : c;
+}
+
+const ELLIPSIS = 0x2026;
+
+/**
+ * Value shapes (formatSignature) by index, looked up without making the shape's text: open
+ * addressing on a hash of the shape's code units, checked against the stored shape. Only a new shape
+ * is made into a string.
+ */
+class ShapeTable {
+  readonly patterns: string[] = [];
+  private slotOf = new Int32Array(64);
+
+  /** The index of text's shape, or -1 when it is new. */
+  find(text: string): number {
+    const h = shapeHash(text);
+    const mask = this.slotOf.length - 1;
+    for (let at = h & mask; ; at = (at + 1) & mask) {
+      const index = this.slotOf[at] - 1;
+      if (index < 0) return -1;
+      if (sameShape(this.patterns[index], text)) return index;
     }
   }
-  return text.length > MAX_PATTERN_LENGTH ? `${out}…` : out;
+
+  /** Adds text's shape, which find() did not know, and returns its index. */
+  add(text: string): number {
+    const index = this.patterns.length;
+    this.patterns.push(formatSignature(text));
+    if (this.patterns.length * 2 > this.slotOf.length) {
+      this.slotOf = new Int32Array(this.slotOf.length * 2);
+      for (let i = 0; i < this.patterns.length; i++) this.place(this.patterns[i], i);
+    } else this.place(this.patterns[index], index);
+    return index;
+  }
+
+  get size(): number {
+    return this.patterns.length;
+  }
+
+  /** Places a stored shape: its own hash is that of the text it was made from. */
+  private place(pattern: string, index: number): void {
+    const mask = this.slotOf.length - 1;
+    let at = patternHash(pattern) & mask;
+    while (this.slotOf[at] !== 0) at = (at + 1) & mask;
+    this.slotOf[at] = index + 1;
+  }
+}
+
+/** FNV-1a over the shape's code units, and whether the text was cut. */
+function shapeHash(text: string): number {
+  const n = Math.min(text.length, MAX_PATTERN_LENGTH);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < n; i++) h = Math.imul(h ^ shapeCode(text.charCodeAt(i)), 0x01000193);
+  if (text.length > MAX_PATTERN_LENGTH) h = Math.imul(h ^ ELLIPSIS, 0x01000193);
+  return mix32(h >>> 0);
+}
+
+/** shapeHash of a shape itself: its code units are already shape codes. */
+function patternHash(pattern: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < pattern.length; i++) h = Math.imul(h ^ pattern.charCodeAt(i), 0x01000193);
+  return mix32(h >>> 0);
+}
+
+function sameShape(pattern: string, text: string): boolean {
+  const n = Math.min(text.length, MAX_PATTERN_LENGTH);
+  const cut = text.length > MAX_PATTERN_LENGTH;
+  if (pattern.length !== n + (cut ? 1 : 0)) return false;
+  for (let i = 0; i < n; i++) if (pattern.charCodeAt(i) !== shapeCode(text.charCodeAt(i))) return false;
+  return !cut || pattern.charCodeAt(n) === ELLIPSIS;
 }
 
 /** Keeps the first character of every letter/digit run and the separators: `jo.doe@acme.com` -> `j•.d••@a•••.c••`. */
@@ -69,10 +139,11 @@ export class ColumnAccumulator {
   private fits = new Uint16Array(64);
   private shapes = new Uint16Array(64);
   /** Value shapes by index (the first PATTERN_SLOTS - 1 seen; the last slot is "other"). */
-  private readonly patterns: string[] = [];
-  private readonly patternIndex = new Map<string, number>();
-  private readonly overflowTally = new TypeTally();
-  private readonly overflowPatterns = new Map<string, number>();
+  private readonly shapeTable = new ShapeTable();
+  /** Past the cap: picked values by their type fits (a bit set), and by shape. */
+  private readonly overflowFits = new Map<number, number>();
+  private readonly overflowShapes = new ShapeTable();
+  private overflowShapeCounts = new Uint32Array(16);
   private overflowed = false;
   private overflowSeen = 0;
   private readonly minhash = new MinHasher();
@@ -118,7 +189,8 @@ export class ColumnAccumulator {
         this.counts[slot]++;
         return;
       }
-      if (this.norms.length < this.exactCap) return this.addNew(batch.cell(i));
+      // A batch makes each value's text afresh, from bytes: none is a view into a larger string.
+      if (this.norms.length < this.exactCap) return this.addNew(batch.cell(i), false);
       this.overflowed = true;
     }
     // Past the cap (see addPastCap): a picked value is classified from its normal form alone, for
@@ -136,6 +208,11 @@ export class ColumnAccumulator {
     if (this.samples.length < SAMPLE_SIZE) this.addSample(batch.value(i), batch.norm(i));
   }
 
+  /** addAt for the cells order[from, to) of a batch, in that order. */
+  addRun(batch: CellBatch, order: Int32Array, from: number, to: number): void {
+    for (let k = from; k < to; k++) this.addAt(batch, order[k]);
+  }
+
   /** The slot of a value by its identity, or -1. */
   private find(hash: number, check: number): number {
     const mask = this.slotOf.length - 1;
@@ -146,11 +223,11 @@ export class ColumnAccumulator {
     }
   }
 
-  private addNew(cell: ProfiledCell): void {
+  private addNew(cell: ProfiledCell, mayBeView = true): void {
     const next = this.norms.length;
     if (next === this.counts.length) this.grow();
     if ((next + 1) * 2 > this.slotOf.length) this.rehash();
-    this.norms.push(detach(cell.norm));
+    this.norms.push(mayBeView ? detach(cell.norm) : cell.norm);
     this.hashes[next] = cell.hash;
     this.checks[next] = cell.check;
     const mask = this.slotOf.length - 1;
@@ -159,7 +236,7 @@ export class ColumnAccumulator {
     this.slotOf[at] = next + 1;
     this.counts[next] = 1;
     this.fits[next] = typeFits(cell.value, cell.norm, cell.kind);
-    this.shapes[next] = this.patternSlot(formatSignature(cell.norm));
+    this.shapes[next] = this.patternSlot(cell.norm);
     this.observe(cell);
   }
 
@@ -185,11 +262,19 @@ export class ColumnAccumulator {
   }
 
   private classifySample(value: CellScalar, norm: string, kind: NumberKind | undefined): void {
-    this.overflowTally.add(typeFits(value, norm, kind), OVERFLOW_SAMPLE);
-    const pattern = formatSignature(norm);
-    if (this.overflowPatterns.has(pattern) || this.overflowPatterns.size < MAX_PATTERNS) {
-      this.overflowPatterns.set(pattern, (this.overflowPatterns.get(pattern) ?? 0) + OVERFLOW_SAMPLE);
+    const fits = typeFits(value, norm, kind);
+    this.overflowFits.set(fits, (this.overflowFits.get(fits) ?? 0) + OVERFLOW_SAMPLE);
+    let shape = this.overflowShapes.find(norm);
+    if (shape < 0) {
+      if (this.overflowShapes.size >= MAX_PATTERNS) return;
+      shape = this.overflowShapes.add(norm);
+      if (shape === this.overflowShapeCounts.length) {
+        const counts = new Uint32Array(shape * 2);
+        counts.set(this.overflowShapeCounts);
+        this.overflowShapeCounts = counts;
+      }
     }
+    this.overflowShapeCounts[shape] += OVERFLOW_SAMPLE;
   }
 
   /** Number formats repeat down a column: counted in runs, not a Map update per cell. */
@@ -228,13 +313,12 @@ export class ColumnAccumulator {
     this.checks = checks;
   }
 
-  private patternSlot(pattern: string): number {
-    const known = this.patternIndex.get(pattern);
-    if (known !== undefined) return known;
-    if (this.patterns.length >= OTHER_PATTERN) return OTHER_PATTERN;
-    this.patterns.push(pattern);
-    this.patternIndex.set(pattern, this.patterns.length - 1);
-    return this.patterns.length - 1;
+  /** The index of a value's shape, or OTHER_PATTERN past the first PATTERN_SLOTS - 1 shapes. */
+  private patternSlot(norm: string): number {
+    const known = this.shapeTable.find(norm);
+    if (known >= 0) return known;
+    if (this.shapeTable.size >= OTHER_PATTERN) return OTHER_PATTERN;
+    return this.shapeTable.add(norm);
   }
 
   private observe(cell: ProfiledCell): void {
@@ -271,7 +355,7 @@ export class ColumnAccumulator {
   type(): { type: ColumnType; typeShare: number } {
     const tally = new TypeTally();
     for (let slot = 0; slot < this.norms.length; slot++) tally.add(this.fits[slot], this.counts[slot]);
-    tally.merge(this.overflowTally);
+    for (const [fits, times] of this.overflowFits) tally.add(fits, times);
     return tally.result();
   }
 
@@ -310,15 +394,15 @@ export class ColumnAccumulator {
   }
 
   private topFormats(): Array<{ pattern: string; share: number }> {
-    const bySlot = new Array<number>(this.patterns.length).fill(0);
+    const { patterns } = this.shapeTable;
+    const bySlot = new Array<number>(patterns.length).fill(0);
     for (let slot = 0; slot < this.norms.length; slot++) {
       const shape = this.shapes[slot];
       if (shape < bySlot.length) bySlot[shape] += this.counts[slot];
     }
-    const counts = new Map(this.overflowPatterns);
-    bySlot.forEach((count, slot) =>
-      counts.set(this.patterns[slot], (counts.get(this.patterns[slot]) ?? 0) + count),
-    );
+    const counts = new Map<string, number>();
+    this.overflowShapes.patterns.forEach((pattern, i) => counts.set(pattern, this.overflowShapeCounts[i]));
+    bySlot.forEach((count, slot) => counts.set(patterns[slot], (counts.get(patterns[slot]) ?? 0) + count));
     return [...counts.entries()]
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
       .slice(0, 3)

@@ -161,24 +161,69 @@ class OpenTable {
     this.lastDataRow = row.rowNumber;
   }
 
-  /** addData for the cells [from, to) of a batch row, which are in column order. */
-  addDataAt(batch: CellBatch, from: number, to: number, rowNumber: number, hidden: boolean): void {
-    let inTable = false;
-    const { tag, column, hash } = batch;
+  /** Per column offset, where its cells start in `order` (addRunAt's counting sort). */
+  private columnStarts = new Int32Array(0);
+
+  /**
+   * addData for the consecutive batch rows [r0, r1), whose cells are in column order: the digest
+   * row by row, then each column's cells in one go, in row order. A column's distinct value table and
+   * sketch stay in cache while its cells are added, instead of the columns taking turns at every row;
+   * each column sees its values in the same order as row by row, so the profiles are the same.
+   */
+  addRunAt(batch: CellBatch, r0: number, r1: number, order: Int32Array): void {
+    const { tag, column, hash, rowEnd } = batch;
     const { firstColumn, lastColumn, accumulators, digest } = this;
-    for (let i = from; i < to; i++) {
+    let cells = 0;
+    for (let r = r0; r < r1; r++) {
+      let inTable = false;
+      for (let i = batch.rowStart(r); i < rowEnd[r]; i++) {
+        if (tag[i] === CellTag.Empty) continue;
+        const offset = column[i] - firstColumn;
+        if (offset < 0 || column[i] > lastColumn) continue;
+        digest.addCell(offset, hash[i]);
+        cells++;
+        inTable = true;
+      }
+      if (!inTable) continue;
+      digest.endRow();
+      this.rowCount++;
+      if (batch.rowHidden[r] === 1) this.hiddenRows++;
+      this.lastDataRow = batch.rowNumber[r];
+    }
+    const first = batch.rowStart(r0);
+    const last = rowEnd[r1 - 1];
+    const width = lastColumn - firstColumn + 1;
+    if (cells < 2 * width) {
+      // Few cells for the table's width (a short run, a sparse or very wide table): sorting them by
+      // column would cost more than it saves.
+      for (let i = first; i < last; i++) {
+        if (tag[i] === CellTag.Empty) continue;
+        const offset = column[i] - firstColumn;
+        if (offset >= 0 && column[i] <= lastColumn) accumulators[offset].addAt(batch, i);
+      }
+      return;
+    }
+    if (this.columnStarts.length < width + 1) this.columnStarts = new Int32Array(width + 1);
+    const starts = this.columnStarts;
+    starts.fill(0, 0, width + 1);
+    for (let i = first; i < last; i++) {
       if (tag[i] === CellTag.Empty) continue;
       const offset = column[i] - firstColumn;
-      if (offset < 0 || column[i] > lastColumn) continue;
-      accumulators[offset].addAt(batch, i);
-      digest.addCell(offset, hash[i]);
-      inTable = true;
+      if (offset >= 0 && column[i] <= lastColumn) starts[offset + 1]++;
     }
-    if (!inTable) return;
-    this.digest.endRow();
-    this.rowCount++;
-    if (hidden) this.hiddenRows++;
-    this.lastDataRow = rowNumber;
+    for (let offset = 1; offset <= width; offset++) starts[offset] += starts[offset - 1];
+    // Placed by column, each column's cells in row order; starts[offset] ends at the next one's start.
+    for (let i = first; i < last; i++) {
+      if (tag[i] === CellTag.Empty) continue;
+      const offset = column[i] - firstColumn;
+      if (offset >= 0 && column[i] <= lastColumn) order[starts[offset]++] = i;
+    }
+    let from = 0;
+    for (let offset = 0; offset < width; offset++) {
+      const to = starts[offset];
+      if (to > from) accumulators[offset].addRun(batch, order, from, to);
+      from = to;
+    }
   }
 
   /** Whether a row after a blank gap is the header of another table rather than more data. */
@@ -279,6 +324,8 @@ export class SheetTables implements SheetSink {
   private held: BufferedRow[] = [];
   private previousRow = 0;
   private readonly options: TableOptions;
+  /** Scratch for addRunAt: a batch's cell indices ordered by column. */
+  private order = new Int32Array(0);
 
   constructor(
     private readonly sheet: string,
@@ -321,6 +368,10 @@ export class SheetTables implements SheetSink {
    */
   addBatch(batch: CellBatch): void {
     batch.complete();
+    if (this.order.length < batch.cells) this.order = new Int32Array(batch.cells);
+    // Plain data rows are added in runs (addRunAt); a run ends before any row the finder looks at.
+    let runStart = 0;
+    let runEnd = 0;
     for (let r = 0; r < batch.rows; r++) {
       const from = batch.rowStart(r);
       const to = batch.rowEnd[r];
@@ -334,15 +385,19 @@ export class SheetTables implements SheetSink {
         isPlainDataRow(batch, from, to, table)
       ) {
         this.previousRow = rowNumber;
-        table.addDataAt(batch, from, to, rowNumber, batch.rowHidden[r] === 1);
+        if (runEnd !== r) runStart = r;
+        runEnd = r + 1;
         continue;
       }
+      if (runEnd > runStart) (this.current as OpenTable).addRunAt(batch, runStart, runEnd, this.order);
+      runStart = runEnd = 0;
       const row: BufferedRow = { rowNumber, cells: [], hidden: batch.rowHidden[r] === 1 };
       for (let i = from; i < to; i++) if (batch.tag[i] !== CellTag.Empty) row.cells.push(batch.cell(i));
       if (row.cells.length === 0) continue;
       row.cells.sort((a, b) => a.column - b.column);
       this.route(row);
     }
+    if (runEnd > runStart) (this.current as OpenTable).addRunAt(batch, runStart, runEnd, this.order);
   }
 
   /** Where a non-empty row goes: the header detection, the open table, or a decision held over. */
