@@ -56,7 +56,6 @@ export class AnalyzeStage implements JobHandler<'analyze'>, OnApplicationShutdow
     if (!ctx) throw new PermanentJobError(`file ${p.fileId} is not part of scan ${p.scanId}`);
     const { scanFile, source } = ctx;
     // A redelivered job (the file is already done) still makes sure its changes are delivered.
-    let redelivered = true;
     let deliver = true;
     // Whether this may have been the scan's last pending file: then it asks for the scan's finalisation.
     let mayBeLast = true;
@@ -104,15 +103,13 @@ export class AnalyzeStage implements JobHandler<'analyze'>, OnApplicationShutdow
         signatures: result.signatures,
       });
       // Nothing changed in this file's findings: no delivery job (a rescan of unchanged findings).
-      redelivered = !recorded.recorded;
-      deliver = recorded.changes > 0;
+      deliver = !recorded.recorded || recorded.changes > 0;
       mayBeLast = !recorded.recorded || recorded.pendingLeft < FINALIZE_CHECK_BELOW;
       this.log.log(
         `analysed ${scanFile.path}: ${result.error ? `unreadable (${result.error.code})` : `${tables} tables`}, ${result.findings.length} findings in ${Date.now() - started} ms`,
       );
     }
-    if (redelivered) await this.queue.add('findings', { scanId: p.scanId, fileId: p.fileId });
-    else if (deliver && this.deliveries.needsJob(p.scanId)) {
+    if (deliver && this.deliveries.needsJob(p.scanId)) {
       await this.queue.add('findings', { scanId: p.scanId, fileId: p.fileId }).catch((e: unknown) => {
         this.deliveries.failed(p.scanId);
         throw e;
