@@ -1377,18 +1377,16 @@ export class ShadowscanStore {
    * knows it) and one insert per transaction instead of per entry.
    */
   private async transaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-    let appended: ChainWrite | null = null;
-    const result = await this.db.transaction().execute(async (trx) => {
+    const [result, appended] = await this.db.transaction().execute(async (trx) => {
       const events: PendingEvent[] = [];
       this.pendingEvents.set(trx, events);
       const r = await fn(trx);
-      appended = await this.appendEvents(trx, events);
-      return r;
+      return [r, await this.appendEvents(trx, events)] as const;
     });
     // Committed: with one writer, the chain's head is now known without reading it, unless a later
     // transaction has appended since (then it records its own).
-    const write = appended as ChainWrite | null;
-    if (this.opts.oneWriter && write && write.number === this.chainWrites) this.chainHead = write.head;
+    if (this.opts.oneWriter && appended && appended.number === this.chainWrites)
+      this.chainHead = appended.head;
     return result;
   }
 
