@@ -248,7 +248,8 @@ export class CellBatch {
   }
 }
 
-function widen<T extends Uint8Array | Uint32Array | Float64Array>(from: T, to: T): T {
+/** `to` (a larger array) holding `from`'s elements at the start: how the typed arrays here grow. */
+export function widen<T extends Uint8Array | Uint16Array | Uint32Array | Float64Array>(from: T, to: T): T {
   to.set(from);
   return to;
 }

@@ -1,6 +1,6 @@
 import type { ColumnProfile, ColumnType } from '@shadowscan/domain';
 import { fmix32, MinHasher } from '@shadowscan/domain';
-import { type CellBatch, CellTag, type NormalisedCell, NUMBER_KINDS } from './cell.batch';
+import { type CellBatch, CellTag, type NormalisedCell, NUMBER_KINDS, widen } from './cell.batch';
 import { TypeTally, typeFits } from './column-type';
 import type { NumberKind } from './number-format';
 import { type CellScalar, displayText } from './normalise';
@@ -296,21 +296,11 @@ export class ColumnAccumulator {
 
   private grow(): void {
     const size = Math.min(this.counts.length * 2, Math.max(this.exactCap, 64));
-    const counts = new Uint32Array(size);
-    counts.set(this.counts);
-    this.counts = counts;
-    const fits = new Uint16Array(size);
-    fits.set(this.fits);
-    this.fits = fits;
-    const shapes = new Uint16Array(size);
-    shapes.set(this.shapes);
-    this.shapes = shapes;
-    const hashes = new Uint32Array(size);
-    hashes.set(this.hashes);
-    this.hashes = hashes;
-    const checks = new Uint32Array(size);
-    checks.set(this.checks);
-    this.checks = checks;
+    this.counts = widen(this.counts, new Uint32Array(size));
+    this.fits = widen(this.fits, new Uint16Array(size));
+    this.shapes = widen(this.shapes, new Uint16Array(size));
+    this.hashes = widen(this.hashes, new Uint32Array(size));
+    this.checks = widen(this.checks, new Uint32Array(size));
   }
 
   /** The index of a value's shape, or OTHER_PATTERN past the first PATTERN_SLOTS - 1 shapes. */
