@@ -9,10 +9,13 @@
  *   - stream: streamTableRows over the whole table;
  * and, unless --no-million, fingerprintFile on a 1,000,000-row workbook, to show that peak RSS does not
  * grow with the row count. Prints figures; it is not a test.
+ *
+ * `--keep DIR` generates the files into DIR (or reuses them when they are there) and leaves them, so
+ * that a profiler can be pointed at the same data: `node --cpu-prof dist/.../main.js --phase fingerprint DIR/data.csv`.
  */
 import { execFileSync } from 'node:child_process';
-import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
-import { mkdtemp, open, rm, stat } from 'node:fs/promises';
+import { createReadStream, createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -217,13 +220,19 @@ async function main(): Promise<void> {
   const rows = Number(args[args.indexOf('--rows') + 1]) || 200_000;
   const repeat = Number(args[args.indexOf('--repeat') + 1]) || 3;
   const million = !args.includes('--no-million');
-  const dir = await mkdtemp(join(tmpdir(), 'bench-fingerprint-'));
+  const keep = args.includes('--keep') ? args[args.indexOf('--keep') + 1] : undefined;
+  const dir = keep ?? (await mkdtemp(join(tmpdir(), 'bench-fingerprint-')));
   try {
     const xlsx = join(dir, 'data.xlsx');
     const csv = join(dir, 'data.csv');
-    process.stdout.write(`generating ${rows.toLocaleString('en-US')} x 12 in ${dir} ...\n`);
-    await writeXlsx(xlsx, rows);
-    await writeCsv(csv, rows);
+    if (keep && existsSync(xlsx) && existsSync(csv)) {
+      process.stdout.write(`reusing ${xlsx} and ${csv}\n`);
+    } else {
+      await mkdir(dir, { recursive: true });
+      process.stdout.write(`generating ${rows.toLocaleString('en-US')} x 12 in ${dir} ...\n`);
+      await writeXlsx(xlsx, rows);
+      await writeCsv(csv, rows);
+    }
     const xlsxMb = (await stat(xlsx)).size / 2 ** 20;
     const csvMb = (await stat(csv)).size / 2 ** 20;
 
@@ -262,14 +271,14 @@ async function main(): Promise<void> {
       const big = join(dir, 'million.xlsx');
       process.stdout.write('generating 1,000,000 x 12 ...\n');
       await writeXlsx(big, 1_000_000);
-      await rm(xlsx);
+      if (!keep) await rm(xlsx);
       const m = run('fingerprint', big, 1);
       process.stdout.write(
         `fingerprintFile xlsx 1M rows: ${m.seconds.toFixed(1)} s, ${Math.round(1_000_000 / m.seconds).toLocaleString('en-US')} rows/s, peak RSS ${m.peakRssMb.toFixed(0)} MB (200k rows: ${fx.peakRssMb.toFixed(0)} MB)\n`,
       );
     }
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    if (!keep) await rm(dir, { recursive: true, force: true });
   }
 }
 

@@ -14,8 +14,11 @@ import { useTempDir, writeBytes, writeWorkbook } from './testing.fixtures';
  * compared across files and with catalog fields.
  */
 const tmp = useTempDir();
-/** Small caps, so that the values past the exact cap (sampled, not looked up) are exercised too. */
-const limits = { distinctExactCap: 6, valueSampleCap: 4 };
+/**
+ * Small caps, so that the values classified as a sample, and those past the exact cap (not looked
+ * up), are exercised too.
+ */
+const limits = { distinctExactCap: 6, distinctTypedCap: 3, valueSampleCap: 4 };
 
 async function bothPaths(path: string) {
   const fast = await fingerprintWith(path, { limits }, { byteHashing: true });

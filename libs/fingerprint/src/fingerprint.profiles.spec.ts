@@ -1,9 +1,10 @@
 import { writeFile } from 'node:fs/promises';
-import { minhashJaccard } from '@shadowscan/domain';
+import { hash32, minhashJaccard } from '@shadowscan/domain';
 import JSZip from 'jszip';
 import { fingerprintFile } from './index';
-import { estimateDistinct, formatSignature, maskValue } from './column.profile';
+import { ColumnAccumulator, estimateDistinct, formatSignature, maskValue } from './column.profile';
 import { useTempDir, writeWorkbook } from './testing.fixtures';
+import { checkHash } from './value.hash';
 
 const tmp = useTempDir();
 
@@ -119,5 +120,36 @@ describe('profile helpers', () => {
     for (let i = 0; i < 20_000; i++) m.add(`v${i}`);
     expect(Math.abs(estimateDistinct(m.signature()) - 20_000)).toBeLessThan(3_000);
     expect(estimateDistinct([])).toBe(0);
+  });
+});
+
+describe('type and shape shares of large columns', () => {
+  /** A column of `rows` values, every tenth a note and the rest distinct integers. */
+  function column(rows: number, typedCap: number): ColumnAccumulator {
+    const acc = new ColumnAccumulator(20_000, typedCap, 100);
+    for (let i = 0; i < rows; i++) {
+      const norm = i % 10 === 0 ? `note ${i}` : String(1_000_000 + i);
+      acc.add({ value: norm, norm, hash: hash32(norm), check: checkHash(norm) });
+    }
+    return acc;
+  }
+
+  function shares(acc: ColumnAccumulator) {
+    const profile = acc.profile({ name: 'c', index: 0, rowCount: 0, valueSampleCap: 100 });
+    const integers = profile.formats?.find((f) => f.pattern === '9999999')?.share ?? 0;
+    return { ...acc.type(), integers };
+  }
+
+  it('are exact while a column has no more distinct values than distinctTypedCap', () => {
+    expect(shares(column(2_000, 4_096))).toEqual({ type: 'integer', typeShare: 0.9, integers: 0.9 });
+  });
+
+  it('are estimated from a sample beyond it, without aliasing with a periodic column', () => {
+    // 300,000 values: 4,096 classified one by one, the rest sampled (a fixed stride of 4 or 8 would
+    // see every note or none).
+    const estimate = shares(column(300_000, 4_096));
+    expect(estimate.type).toBe('integer');
+    expect(Math.abs(estimate.typeShare - 0.9)).toBeLessThan(0.01);
+    expect(Math.abs(estimate.integers - 0.9)).toBeLessThan(0.01);
   });
 });

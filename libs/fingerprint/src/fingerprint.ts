@@ -116,6 +116,7 @@ class SheetCollector {
     const tables = new SheetTables(name, {
       valueSampleCap: this.job.limits.valueSampleCap,
       distinctExactCap: this.job.limits.distinctExactCap,
+      distinctTypedCap: this.job.limits.distinctTypedCap,
     });
     this.sheets.push({ name, hidden, tables });
     return {

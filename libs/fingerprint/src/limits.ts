@@ -14,6 +14,12 @@ export interface FingerprintLimits {
   maxCompressionRatio: number;
   /** Distinct values counted exactly per column; beyond it the count is estimated. */
   distinctExactCap: number;
+  /**
+   * Distinct values per column classified one by one (type and value shape). Later values are
+   * classified as a sample, one in 4 at first and fewer as the column grows, and their shares are
+   * estimated from it: a large column costs a bounded number of classifications.
+   */
+  distinctTypedCap: number;
   /** Legacy .xls/.xlsb/.ods files are parsed whole, in a separate thread with this much heap. */
   legacyHeapMb: number;
 }
@@ -27,6 +33,7 @@ export const DEFAULT_LIMITS: FingerprintLimits = Object.freeze({
   maxZipEntries: 10_000,
   maxCompressionRatio: 1_000,
   distinctExactCap: 20_000,
+  distinctTypedCap: 4_096,
   legacyHeapMb: 512,
 });
 

@@ -50,6 +50,7 @@ interface BufferedRow {
 export interface TableOptions {
   valueSampleCap: number;
   distinctExactCap: number;
+  distinctTypedCap: number;
 }
 
 /** One table being read: header decided, data rows streaming in. */
@@ -91,7 +92,8 @@ class OpenTable {
       this.names.push(uniqueName(label ?? `column_${columnLetters(this.firstColumn + i)}`, taken));
     });
     while (this.accumulators.length < labels.length) {
-      this.accumulators.push(new ColumnAccumulator(this.options.distinctExactCap));
+      const { distinctExactCap, distinctTypedCap, valueSampleCap } = this.options;
+      this.accumulators.push(new ColumnAccumulator(distinctExactCap, distinctTypedCap, valueSampleCap));
     }
   }
 
@@ -335,6 +337,7 @@ export class SheetTables implements SheetSink {
     this.options = {
       valueSampleCap: given.valueSampleCap ?? DEFAULT_LIMITS.valueSampleCap,
       distinctExactCap: given.distinctExactCap ?? DEFAULT_LIMITS.distinctExactCap,
+      distinctTypedCap: given.distinctTypedCap ?? DEFAULT_LIMITS.distinctTypedCap,
     };
   }
 
