@@ -222,35 +222,9 @@ function charClasses(t: string): number {
   let only = MAY_BE_NUMBER | MAY_BE_PHONE | MAY_BE_CURRENCY | MAY_BE_CODE;
   for (let i = 0; i < n; i++) {
     const c = t.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      has |= HAS_DIGIT;
-      continue;
-    }
     if (c >= 128) return ALL_CLASSES;
-    const space = c === 32 || (c >= 9 && c <= 13);
-    if (c === 37) has |= HAS_PERCENT;
-    else if (c === 64) has |= HAS_AT;
-    else if (c === 46) has |= HAS_DOT;
-    else if (c === 58) has |= HAS_COLON;
-    else if (c === 45 || c === 47 || space) has |= DATE_SEPARATORS & ~HAS_DOT;
-    if (c !== 43 && c !== 45 && c !== 46 && c !== 44 && c !== 101) only &= ~MAY_BE_NUMBER;
-    if (c !== 43 && c !== 45 && c !== 40 && c !== 41 && !space) only &= ~MAY_BE_PHONE;
-    const letter = c >= 97 && c <= 122;
-    if (letter) has |= HAS_LETTER;
-    if (
-      !letter &&
-      !space &&
-      c !== 36 &&
-      c !== 45 &&
-      c !== 40 &&
-      c !== 41 &&
-      c !== 44 &&
-      c !== 46 &&
-      c !== 39
-    ) {
-      only &= ~MAY_BE_CURRENCY;
-    }
-    if (!letter && c !== 45 && c !== 95 && c !== 46 && c !== 47 && c !== 35 && c !== 58) only &= ~MAY_BE_CODE;
+    has |= HAS_OF[c];
+    only &= ONLY_OF[c];
   }
   const iso = isDigits(t, 0, 4) && t.charCodeAt(4) === 45;
   if (n >= 8 && n <= 19 && (iso || isDigits(t, n - 4, n))) has |= DATE_SHAPE;
@@ -260,6 +234,38 @@ function charClasses(t: string): number {
   if (n <= 5) has |= SHORT;
   if (only & MAY_BE_NUMBER && isPlainNumberText(t)) has |= PLAIN_NUMBER_FORM;
   return has | only;
+}
+
+/**
+ * What one ASCII character says: the classes it brings (`has`), and the "only these characters"
+ * classes it leaves standing (`only`, a mask). charClasses looks both up per character.
+ */
+function characterClasses(c: number): { has: number; only: number } {
+  if (c >= 48 && c <= 57) return { has: HAS_DIGIT, only: ALL_CLASSES };
+  let has = 0;
+  let only = ALL_CLASSES;
+  const space = c === 32 || (c >= 9 && c <= 13);
+  if (c === 37) has |= HAS_PERCENT;
+  else if (c === 64) has |= HAS_AT;
+  else if (c === 46) has |= HAS_DOT;
+  else if (c === 58) has |= HAS_COLON;
+  else if (c === 45 || c === 47 || space) has |= DATE_SEPARATORS & ~HAS_DOT;
+  if (c !== 43 && c !== 45 && c !== 46 && c !== 44 && c !== 101) only &= ~MAY_BE_NUMBER;
+  if (c !== 43 && c !== 45 && c !== 40 && c !== 41 && !space) only &= ~MAY_BE_PHONE;
+  const letter = c >= 97 && c <= 122;
+  if (letter) has |= HAS_LETTER;
+  const currencyCharacter = [36, 45, 40, 41, 44, 46, 39].includes(c);
+  if (!letter && !space && !currencyCharacter) only &= ~MAY_BE_CURRENCY;
+  if (!letter && ![45, 95, 46, 47, 35, 58].includes(c)) only &= ~MAY_BE_CODE;
+  return { has, only };
+}
+
+const HAS_OF = new Uint16Array(128);
+const ONLY_OF = new Uint16Array(128);
+for (let c = 0; c < 128; c++) {
+  const { has, only } = characterClasses(c);
+  HAS_OF[c] = has;
+  ONLY_OF[c] = only;
 }
 
 function isPlainNumberText(t: string): boolean {
