@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 
 /** Compound File Binary (OLE2) signature: legacy .xls, and the container Office uses for encrypted files. */
 const CFB_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
@@ -37,4 +38,64 @@ export async function probeFile(path: string, signal: AbortSignal): Promise<File
     }
   }
   return { sha256: hash.digest('hex'), isCfb: isCfb ?? false, hasEncryptedPackage };
+}
+
+/** From this size a file's SHA-256 is computed in a thread of its own (see fileDigest). */
+export const THREADED_DIGEST_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Runs in a worker thread: the file's SHA-256, read in large chunks. Hashing is synchronous work on
+ * the thread that calls it (~3 ms per MB here), and would otherwise come on top of the parse.
+ */
+const DIGEST_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { createHash } = require('node:crypto');
+const { createReadStream } = require('node:fs');
+const hash = createHash('sha256');
+createReadStream(workerData.path, { highWaterMark: 1024 * 1024 })
+  .on('data', (chunk) => hash.update(chunk))
+  .on('error', (error) => parentPort.postMessage({ error: error.message, code: error.code }))
+  .on('end', () => parentPort.postMessage({ sha256: hash.digest('hex') }));
+`;
+
+/**
+ * The SHA-256 of a file, as hex, computed while the caller reads the file: a large file
+ * (THREADED_DIGEST_BYTES or more) is hashed in a thread of its own, so that the parse and the digest
+ * run side by side; a small one is streamed here, where a thread would cost more than it saves.
+ * Stops (rejecting with the signal's reason) when `signal` aborts.
+ */
+export function fileDigest(path: string, size: number, signal: AbortSignal): Promise<string> {
+  if (size < THREADED_DIGEST_BYTES) return streamDigest(path, signal);
+  return new Promise<string>((resolve, reject) => {
+    const worker = new Worker(DIGEST_SOURCE, { eval: true, workerData: { path } });
+    let settled = false;
+    const settle = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      void worker.terminate();
+      fn();
+    };
+    const onAbort = () => settle(() => reject(signal.reason as Error));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    worker.once('message', (message: { sha256?: string; error?: string; code?: string }) =>
+      settle(() => {
+        if (message.sha256) return resolve(message.sha256);
+        reject(Object.assign(new Error(message.error ?? 'the digest thread failed'), { code: message.code }));
+      }),
+    );
+    worker.once('error', (error: Error) => settle(() => reject(error)));
+    worker.once('exit', (code) =>
+      settle(() => reject(new Error(`the digest thread stopped (exit code ${code})`))),
+    );
+  });
+}
+
+async function streamDigest(path: string, signal: AbortSignal): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path, { signal, highWaterMark: 256 * 1024 })) {
+    hash.update(chunk as Buffer);
+  }
+  return hash.digest('hex');
 }

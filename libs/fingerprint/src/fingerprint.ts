@@ -7,7 +7,7 @@ import {
   type WorkbookRisks,
 } from '@shadowscan/domain';
 import { RecordTooLongError } from './csv.tokenizer';
-import { probeFile } from './file.probe';
+import { fileDigest } from './file.probe';
 import { detectFormat } from './format';
 import { type FingerprintLimits, resolveLimits } from './limits';
 import { ReadBudget } from './read-budget';
@@ -89,19 +89,28 @@ interface ReadJob extends PreparedFile {
 
 async function read(job: ReadJob): Promise<WorkbookFingerprint> {
   const { absPath, file, format, size, budget } = job;
-  const probe = await probeFile(absPath, budget.signal);
-  const sheets = new SheetCollector(job);
-  const meta = emptyMeta();
-  let sheet: SheetSink | null = null;
-  for await (const event of readSheetEvents({ ...job, signal: budget.signal }, meta)) {
-    budget.throwIfStopped();
-    if (event.kind === 'sheet') sheet = sheets.startSheet(event.name, event.hidden);
-    else if (event.kind === 'row') sheet?.addRow(event.rowNumber, event.cells, event.hidden);
-    else if (event.kind === 'batch') sheet?.addBatch(event.batch);
-    else if (sheet) for (const row of event.rows) sheet.addRow(row.rowNumber, row.cells, row.hidden);
+  // The digest is computed alongside the read, and stopped when the read stops, whichever way.
+  const done = new AbortController();
+  const digest = fileDigest(absPath, size, AbortSignal.any([budget.signal, done.signal]));
+  // Awaited below; a read that fails first must not leave it to surface as an unhandled rejection.
+  digest.catch(() => undefined);
+  try {
+    const sheets = new SheetCollector(job);
+    const meta = emptyMeta();
+    let sheet: SheetSink | null = null;
+    for await (const event of readSheetEvents({ ...job, signal: budget.signal }, meta)) {
+      budget.throwIfStopped();
+      if (event.kind === 'sheet') sheet = sheets.startSheet(event.name, event.hidden);
+      else if (event.kind === 'row') sheet?.addRow(event.rowNumber, event.cells, event.hidden);
+      else if (event.kind === 'batch') sheet?.addBatch(event.batch);
+      else if (sheet) for (const row of event.rows) sheet.addRow(row.rowNumber, row.cells, row.hidden);
+    }
+    const risks: WorkbookRisks = { ...meta.risks, rows: sheets.rowCount, cells: sheets.cellCount };
+    const tables = sheets.tables(meta);
+    return { file, format, sha256: await digest, size, tables, risks };
+  } finally {
+    done.abort(new Error('the read has ended'));
   }
-  const risks: WorkbookRisks = { ...meta.risks, rows: sheets.rowCount, cells: sheets.cellCount };
-  return { file, format, sha256: probe.sha256, size, tables: sheets.tables(meta), risks };
 }
 
 /** Owns the per-sheet table finders and the limits that apply across the whole workbook. */
