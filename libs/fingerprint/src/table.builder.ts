@@ -175,6 +175,11 @@ class OpenTable {
   addRunAt(batch: CellBatch, r0: number, r1: number, order: Int32Array): void {
     const { tag, column, hash, rowEnd } = batch;
     const { firstColumn, lastColumn, accumulators, digest } = this;
+    const width = lastColumn - firstColumn + 1;
+    if (this.columnStarts.length < width + 1) this.columnStarts = new Int32Array(width + 1);
+    // Per column offset, its cells in the run (counted here, made into start positions below).
+    const starts = this.columnStarts;
+    starts.fill(0, 0, width + 1);
     let cells = 0;
     for (let r = r0; r < r1; r++) {
       let inTable = false;
@@ -183,6 +188,7 @@ class OpenTable {
         const offset = column[i] - firstColumn;
         if (offset < 0 || column[i] > lastColumn) continue;
         digest.addCell(offset, hash[i]);
+        starts[offset + 1]++;
         cells++;
         inTable = true;
       }
@@ -194,7 +200,6 @@ class OpenTable {
     }
     const first = batch.rowStart(r0);
     const last = rowEnd[r1 - 1];
-    const width = lastColumn - firstColumn + 1;
     if (cells < 2 * width) {
       // Few cells for the table's width (a short run, a sparse or very wide table): sorting them by
       // column would cost more than it saves.
@@ -204,14 +209,6 @@ class OpenTable {
         if (offset >= 0 && column[i] <= lastColumn) accumulators[offset].addAt(batch, i);
       }
       return;
-    }
-    if (this.columnStarts.length < width + 1) this.columnStarts = new Int32Array(width + 1);
-    const starts = this.columnStarts;
-    starts.fill(0, 0, width + 1);
-    for (let i = first; i < last; i++) {
-      if (tag[i] === CellTag.Empty) continue;
-      const offset = column[i] - firstColumn;
-      if (offset >= 0 && column[i] <= lastColumn) starts[offset + 1]++;
     }
     for (let offset = 1; offset <= width; offset++) starts[offset] += starts[offset - 1];
     // Placed by column, each column's cells in row order; starts[offset] ends at the next one's start.
