@@ -117,6 +117,33 @@ describe('worksheet reader', () => {
     });
   });
 
+  it('reads parts whose elements carry a namespace prefix (x:c, x:v) as it reads plain ones, however cut (property)', async () => {
+    // Cut right after the XML declaration, the first chunk says nothing of the root's prefix yet.
+    const prefix = (xml: string) =>
+      Buffer.from(xml.replace(/<(\/?)([a-zA-Z]+)/g, '<$1x:$2').replace('xmlns=', 'xmlns:x='), 'utf8');
+    const prefixed = prefix(sheet.toString('utf8'));
+    const prefixedStrings = prefix(STRINGS);
+    expect(prefixed.toString()).toContain('<x:c r="A2"><x:v>42</x:v></x:c>');
+    const plainStrings = await readSharedStrings(cut(Buffer.from(STRINGS), []), 100);
+    const whole = await readAll(sheet, [], plainStrings);
+    const texts = (strings: SharedStrings) =>
+      Array.from({ length: strings.length }, (_, i) => strings.get(i));
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.nat(), { maxLength: 12 }), async (cuts) => {
+        const strings = await readSharedStrings(
+          cut(prefixedStrings, cutPoints(prefixedStrings.length, cuts)),
+          100,
+        );
+        expect(texts(strings)).toEqual(texts(plainStrings));
+        expect(await readAll(prefixed, cutPoints(prefixed.length, cuts), strings)).toEqual(whole);
+      }),
+      {
+        numRuns: 200,
+        examples: [[[prefixed.indexOf('<x:worksheet')]], [[prefixedStrings.indexOf('<x:sst')]]],
+      },
+    );
+  });
+
   it('gives the same rows and counts however the inflated bytes are cut, even inside a character (property)', async () => {
     const strings = await readSharedStrings(cut(Buffer.from(STRINGS), []), 100);
     const whole = await readAll(sheet, [], strings);

@@ -2,7 +2,7 @@ import { CellBatch, CellTag, kindCode, type SharedStringSource } from './cell.ba
 import { excelSerialToDate, isTemporal, type NumberKind } from './number-format';
 import { SharedStrings } from './shared-strings';
 import { hashLongNumberBytes, hashNumberBytes, parsed } from './value.hash';
-import { elements, rootPrefix, xmlText } from './xml.text';
+import { elements, rootPrefix, rootTagEnd, xmlText } from './xml.text';
 
 export interface WorkbookContext {
   sharedStrings: SharedStringSource & {
@@ -137,7 +137,7 @@ export async function* readSheetRows(
   const scanHead = (): void => {
     if (!tags) {
       const head = buf.toString('utf8', 0, Math.min(buf.length, 64 * 1024));
-      const rootEnd = head.indexOf('>', head.search(/<[^?!]/));
+      const rootEnd = rootTagEnd(head);
       if (rootEnd < 0) return;
       const prefix = rootPrefix(head.slice(0, rootEnd + 1));
       tags = makeTags(prefix);
@@ -669,7 +669,7 @@ export async function readSharedStrings(
   const scan = () => {
     if (!tags) {
       const head = buf.toString('utf8', 0, Math.min(buf.length, 64 * 1024));
-      const rootEnd = head.indexOf('>', head.search(/<[^?!]/));
+      const rootEnd = rootTagEnd(head);
       if (rootEnd < 0) return;
       const prefix = rootPrefix(head.slice(0, rootEnd + 1));
       tags = makeTags(prefix);

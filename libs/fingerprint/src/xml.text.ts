@@ -66,6 +66,15 @@ export function elementTexts(xml: string, name: string): string[] {
 }
 
 /** The namespace prefix of the document element (`x:` in `<x:worksheet>`), or ''. */
+/**
+ * Where the root element's start tag ends in the first characters of a part (the index of its `>`),
+ * or -1 while they do not hold all of it yet: an XML declaration alone says nothing about the root.
+ */
+export function rootTagEnd(head: string): number {
+  const start = head.search(/<[^?!]/);
+  return start < 0 ? -1 : head.indexOf('>', start);
+}
+
 export function rootPrefix(xml: string): string {
   const m = /<([\w.-]+:)?[\w.-]+[\s>/]/.exec(
     xml.replace(/<\?[\s\S]*?\?>/g, '').replace(/<!--[\s\S]*?-->/g, ''),
