@@ -49,6 +49,9 @@ export function emptyExtras(): SheetExtras {
   return { hiddenColumns: [], merges: [], protected: false, formulas: 0, errorCells: 0 };
 }
 
+/** dataEnd before </sheetData> was looked for (see scanData). */
+const NOT_SEARCHED = -2;
+
 /** Whatever follows the cell data (merges, protection) is small; more than this is not worth keeping. */
 const MAX_TAIL_CHARS = 8 * 1024 * 1024;
 
@@ -83,15 +86,18 @@ export async function* readSheetRows(
     // A local: the loops below would load the closure's variable at every step.
     const b = buf;
     let pos = 0;
-    // Searched once per chunk: searching per row would rescan the rest of the chunk every time.
-    const dataEnd = b.indexOf(bt.sheetDataClose);
+    // Where </sheetData> is: looked for only once something other than a row follows the rows read
+    // (a row that starts right where the last one ended has nothing before it), and then once per
+    // chunk, for searching per row would rescan the rest of the chunk every time.
+    let dataEnd = NOT_SEARCHED;
     for (;;) {
       // Rows follow each other: look at `pos` first, search only when something else is there.
       let rowStart = startsRowAt(b, pos, bt.row) ? pos : b.indexOf(bt.row, pos);
       while (rowStart >= 0 && !endsName(b[rowStart + bt.row.length])) {
         rowStart = b[rowStart + bt.row.length] === undefined ? -1 : b.indexOf(bt.row, rowStart + 1);
       }
-      if (dataEnd >= 0 && (rowStart < 0 || dataEnd < rowStart)) {
+      if (rowStart !== pos && dataEnd === NOT_SEARCHED) dataEnd = b.indexOf(bt.sheetDataClose, pos);
+      if (rowStart !== pos && dataEnd >= 0 && (rowStart < 0 || dataEnd < rowStart)) {
         phase = 'tail';
         addTail(b.subarray(dataEnd));
         buf = EMPTY;
@@ -449,9 +455,21 @@ function readCells(
         i += 2;
         break;
       }
-      i = readAttribute(b, i, to);
-      const { nameStart, nameLength, valueStart, valueEnd } = attribute;
-      if (nameLength !== 1) continue;
+      let nameStart: number;
+      let valueStart: number;
+      let valueEnd: number;
+      if (b[i + 1] === 61 && b[i + 2] === 34) {
+        // The common form, r="A1": a one-letter name and a double-quoted value, read in place.
+        nameStart = i;
+        valueStart = i + 3;
+        valueEnd = valueStart;
+        while (valueEnd < to && b[valueEnd] !== 34) valueEnd++;
+        i = valueEnd + 1;
+      } else {
+        i = readAttribute(b, i, to);
+        if (attribute.nameLength !== 1) continue;
+        ({ nameStart, valueStart, valueEnd } = attribute);
+      }
       switch (b[nameStart]) {
         case 114 /* r */:
           for (let k = valueStart; k < valueEnd; k++) {
@@ -477,6 +495,28 @@ function readCells(
     let valueEnd = -1;
     let inlineStart = -1;
     let inlineEnd = -1;
+    // The common cell, <v>value</v></c> and nothing else, is read without the general loop below;
+    // anything else, or a cell cut off by the end of the bytes, takes that loop from where it began.
+    const v = i + 2 + p;
+    if (b[i] === 60 && b[v - 1] === 118 && b[v] === 62) {
+      let end = v + 1;
+      while (end < to && b[end] !== 60) end++;
+      const close = end + 4 + p;
+      if (
+        close + 3 + p < to &&
+        b[end + 1] === 47 &&
+        b[close - 2] === 118 &&
+        b[close - 1] === 62 &&
+        b[close] === 60 &&
+        b[close + 1] === 47 &&
+        b[close + 2 + p] === 99 &&
+        b[close + 3 + p] === 62
+      ) {
+        i = close + 4 + p;
+        addCell(b, type, column, style, v + 1, end, -1, -1, t, book, styles, extras, batch);
+        continue;
+      }
+    }
     while (i < to) {
       while (i < to && b[i] !== 60) i++;
       if (i >= to) break;
