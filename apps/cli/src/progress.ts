@@ -4,6 +4,8 @@
  */
 export class ProgressBar {
   private lastLine = '';
+  /** Without a terminal: the last line written, and when. */
+  private lastPlain = '';
   private lastPlainAt = 0;
   private readonly tty: boolean;
 
@@ -14,17 +16,26 @@ export class ProgressBar {
     this.tty = !!out.isTTY;
   }
 
-  update(done: number, total: number | null, note: string): void {
+  /**
+   * `total` is null while the scan waits to start; `unchanged` says the listing is complete and no
+   * file needs reading (a re-scan of an unchanged source), which is done, not 0% of nothing.
+   */
+  update(done: number, total: number | null, note: string, unchanged = false): void {
     if (!this.enabled) return;
     const width = 28;
-    const ratio = total ? Math.min(1, done / total) : 0;
+    const ratio = unchanged ? 1 : total ? Math.min(1, done / total) : 0;
     const filled = Math.round(ratio * width);
-    const counts = total === null ? 'listing files…' : `${done}/${total} files`;
+    const counts = unchanged
+      ? 'no file changed since the last scan'
+      : total === null
+        ? 'listing files…'
+        : `${done}/${total} files`;
     const line = `Scanning [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${String(Math.round(ratio * 100)).padStart(3)}%  ${counts}  ${note}`;
     if (this.tty) {
       if (line !== this.lastLine) this.out.write(`\r\x1b[2K${line}`);
     } else if (Date.now() - this.lastPlainAt > 5_000) {
       this.out.write(`${line}\n`);
+      this.lastPlain = line;
       this.lastPlainAt = Date.now();
     }
     this.lastLine = line;
@@ -33,6 +44,6 @@ export class ProgressBar {
   finish(): void {
     if (!this.enabled) return;
     if (this.tty) this.out.write(`\r\x1b[2K${this.lastLine}\n`);
-    else if (this.lastLine) this.out.write(`${this.lastLine}\n`);
+    else if (this.lastLine && this.lastLine !== this.lastPlain) this.out.write(`${this.lastLine}\n`);
   }
 }

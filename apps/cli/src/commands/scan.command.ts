@@ -69,6 +69,7 @@ export async function scanCommand(folder: string | undefined, opts: ScanOptions)
         p.files.analyzed + p.files.failed,
         p.status === 'queued' ? null : total,
         `${open} open findings`,
+        total === 0 && p.progress === 1,
       );
     };
     const timer = setInterval(() => void tick().catch(() => undefined), 150);
