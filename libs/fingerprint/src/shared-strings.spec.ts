@@ -27,6 +27,13 @@ describe('SharedStrings', () => {
     for (const t of texts) table.push(t);
     expect(await readdir(dir)).toEqual([]); // unlinked as soon as it was opened
     for (const i of [0, 1, 123_456, 250_000, 399_999, 5, 300_000]) expect(table.get(i)).toBe(texts[i]);
+    // In order and scattered: thousands of pages read back, the cache's memory reused for each.
+    const wrong: number[] = [];
+    for (let i = 0; i < texts.length; i++) if (table.textAt(i) !== texts[i]) wrong.push(i);
+    for (let k = 0, i = 0; k < 50_000; k++, i = (i + 7_919) % texts.length) {
+      if (table.textAt(i) !== texts[i]) wrong.push(i);
+    }
+    expect(wrong).toEqual([]);
     table.dispose();
   });
 

@@ -248,9 +248,18 @@ export class SharedStrings {
     const key = c * 2 ** 32 + from / PAGE_BYTES;
     let page = this.pages.get(key);
     if (!page) {
-      page = Buffer.allocUnsafe(Math.min(2 * PAGE_BYTES, where.length - from));
+      // The oldest page's memory is read into again: a fresh buffer per page read would be garbage
+      // that only a full collection frees, and a large workbook reads thousands of pages.
+      // Every page has memory of its own, 2 * PAGE_BYTES long, of which it views what it holds.
+      let memory: ArrayBuffer | undefined;
+      if (this.pages.size >= CACHED_PAGES) {
+        const oldest = this.pages.keys().next().value as number;
+        memory = this.pages.get(oldest)?.buffer as ArrayBuffer | undefined;
+        this.pages.delete(oldest);
+      }
+      memory ??= Buffer.allocUnsafeSlow(2 * PAGE_BYTES).buffer as ArrayBuffer;
+      page = Buffer.from(memory, 0, Math.min(2 * PAGE_BYTES, where.length - from));
       readSync(this.fd, page, 0, page.length, where.offset + from);
-      if (this.pages.size >= CACHED_PAGES) this.pages.delete(this.pages.keys().next().value as number);
       this.pages.set(key, page);
     }
     located.start -= from;
