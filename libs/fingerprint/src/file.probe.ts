@@ -44,18 +44,28 @@ export async function probeFile(path: string, signal: AbortSignal): Promise<File
 export const THREADED_DIGEST_BYTES = 8 * 1024 * 1024;
 
 /**
- * Runs in a worker thread: the file's SHA-256, read in large chunks. Hashing is synchronous work on
- * the thread that calls it (~3 ms per MB here), and would otherwise come on top of the parse.
+ * Runs in a worker thread: the file's SHA-256, read into one reused buffer (a stream's fresh chunk per
+ * read would pile up as garbage until the thread's heap noticed: 60 MB more peak RSS on an 80 MB file).
+ * Hashing is synchronous work on the thread that calls it (~3 ms per MB here), and would otherwise
+ * come on top of the parse.
  */
 const DIGEST_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
-const { createReadStream } = require('node:fs');
-const hash = createHash('sha256');
-createReadStream(workerData.path, { highWaterMark: 1024 * 1024 })
-  .on('data', (chunk) => hash.update(chunk))
-  .on('error', (error) => parentPort.postMessage({ error: error.message, code: error.code }))
-  .on('end', () => parentPort.postMessage({ sha256: hash.digest('hex') }));
+const { closeSync, openSync, readSync } = require('node:fs');
+try {
+  const hash = createHash('sha256');
+  const buffer = Buffer.allocUnsafe(1024 * 1024);
+  const fd = openSync(workerData.path, 'r');
+  try {
+    for (let n; (n = readSync(fd, buffer, 0, buffer.length, null)) > 0; ) hash.update(buffer.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  parentPort.postMessage({ sha256: hash.digest('hex') });
+} catch (error) {
+  parentPort.postMessage({ error: error.message, code: error.code });
+}
 `;
 
 /**
