@@ -22,7 +22,8 @@ const SEP_LINE = /^sep=(.)\r?\n?/;
 export function sniffDelimiter(sample: string): string {
   let best = { delimiter: ',', score: 0, width: 0 };
   for (const delimiter of DELIMITERS) {
-    const records = tokenize(sample, delimiter)
+    // Only the first records are looked at: the rest of the sample is not even read.
+    const records = tokenize(sample, delimiter, '"', SNIFF_RECORDS)
       .slice(0, SNIFF_RECORDS)
       .filter((r) => r.length > 1 || r[0] !== '');
     // The sample is cut anywhere: its last record may be partial.

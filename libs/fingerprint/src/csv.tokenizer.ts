@@ -127,11 +127,20 @@ export class CsvTokenizer {
   }
 }
 
-/** Parses a whole text at once (sniffing, tests). */
-export function tokenize(text: string, delimiter: string, quote = '"'): string[][] {
+/** How much of the text tokenize() reads at a time, looking whether it has enough records. */
+const TOKENIZE_PIECE = 4096;
+
+/**
+ * Parses a text (sniffing, tests): all of it, or with `firstRecords` its first records only (at least
+ * that many when it has them, perhaps a few more), reading no further than it must to find them.
+ */
+export function tokenize(text: string, delimiter: string, quote = '"', firstRecords = Infinity): string[][] {
   const out: string[][] = [];
   const t = new CsvTokenizer(delimiter, quote);
-  t.push(text, (r) => out.push(r));
-  t.end((r) => out.push(r));
+  const emit = (r: string[]) => out.push(r);
+  for (let at = 0; at < text.length && out.length < firstRecords; at += TOKENIZE_PIECE) {
+    t.push(text.slice(at, at + TOKENIZE_PIECE), emit);
+  }
+  if (out.length < firstRecords) t.end(emit);
   return out;
 }

@@ -46,6 +46,21 @@ describe('CsvTokenizer', () => {
     );
   });
 
+  it('reads only as far as it must for the first records, and gives the same ones', () => {
+    // Quoted line breaks and doubled quotes, across many 4 KB pieces.
+    const rows = Array.from({ length: 3_000 }, (_, i) => `${i},"line ${i}\nnext ""${i}""",x${i % 7}`);
+    const text = `${rows.join('\r\n')}\r\n`;
+    const all = tokenize(text, ',');
+    expect(all).toHaveLength(3_000);
+    expect(all[1]).toEqual(['1', 'line 1\nnext "1"', 'x1']);
+    for (const first of [1, 50, 2_999, 3_000, 5_000]) {
+      const some = tokenize(text, ',', '"', first);
+      expect(some.length).toBeGreaterThanOrEqual(Math.min(first, 3_000));
+      expect(some.length).toBeLessThan(Math.min(first, 3_000) + 200);
+      expect(some).toEqual(all.slice(0, some.length));
+    }
+  });
+
   it('refuses a record that never ends instead of buffering the whole file', () => {
     const t = new CsvTokenizer(',');
     const chunk = `"${'x'.repeat(1024 * 1024)}`;
