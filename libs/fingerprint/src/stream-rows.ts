@@ -1,7 +1,7 @@
 import type { TableFingerprint } from '@shadowscan/domain';
 import { asUnreadable, prepareFile } from './fingerprint';
 import type { FingerprintLimits } from './limits';
-import { rowEvents } from './cell.batch';
+import { CellTag } from './cell.batch';
 import { isBlank } from './normalise';
 import { emptyMeta, readSheetEvents } from './sheet.source';
 import { unreadable } from './unreadable';
@@ -87,8 +87,35 @@ export async function* streamTableRows(
       }
       if (!inSheet) continue;
       let past = false;
-      const rows =
-        event.kind === 'rows' ? event.rows : event.kind === 'batch' ? rowEvents(event.batch) : [event];
+      if (event.kind === 'batch') {
+        // Read where the cells lie, without an object per cell: a batch is valid until the next
+        // event is asked for, which is only after this loop.
+        const batch = event.batch;
+        for (let r = 0; r < batch.rows; r++) {
+          const rowNumber = batch.rowNumber[r];
+          if (rowNumber < firstDataRow) continue;
+          if (rowNumber > lastRow) {
+            past = true;
+            break;
+          }
+          let values: unknown[] | null = null;
+          for (let i = batch.rowStart(r); i < batch.rowEnd[r]; i++) {
+            const column = batch.column[i];
+            if (column < firstColumn || column > lastColumn) continue;
+            const tag = batch.tag[i] as CellTag;
+            if (tag === CellTag.Empty) continue;
+            const value = batch.value(i);
+            // Text, shared strings and numbers a reader hashed are never blank; other values may be.
+            if (tag === CellTag.Value && isBlank(value)) continue;
+            values ??= new Array<unknown>(width).fill(null);
+            values[column - firstColumn] = value;
+          }
+          if (values) yield { row: rowNumber, values };
+        }
+        if (past) break;
+        continue;
+      }
+      const rows = event.kind === 'rows' ? event.rows : [event];
       for (const row of rows) {
         if (row.rowNumber < firstDataRow) continue;
         if (row.rowNumber > lastRow) {
