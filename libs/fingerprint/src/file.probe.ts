@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { Worker } from 'node:worker_threads';
+import { workerAnswer } from './worker.answer';
 
 /** Compound File Binary (OLE2) signature: legacy .xls, and the container Office uses for encrypted files. */
 const CFB_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
@@ -76,29 +77,14 @@ try {
  */
 export function fileDigest(path: string, size: number, signal: AbortSignal): Promise<string> {
   if (size < THREADED_DIGEST_BYTES) return streamDigest(path, signal);
-  return new Promise<string>((resolve, reject) => {
-    const worker = new Worker(DIGEST_SOURCE, { eval: true, workerData: { path } });
-    let settled = false;
-    const settle = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      signal.removeEventListener('abort', onAbort);
-      void worker.terminate();
-      fn();
-    };
-    const onAbort = () => settle(() => reject(signal.reason as Error));
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    worker.once('message', (message: { sha256?: string; error?: string; code?: string }) =>
-      settle(() => {
-        if (message.sha256) return resolve(message.sha256);
-        reject(Object.assign(new Error(message.error ?? 'the digest thread failed'), { code: message.code }));
-      }),
-    );
-    worker.once('error', (error: Error) => settle(() => reject(error)));
-    worker.once('exit', (code) =>
-      settle(() => reject(new Error(`the digest thread stopped (exit code ${code})`))),
-    );
+  const worker = new Worker(DIGEST_SOURCE, { eval: true, workerData: { path } });
+  return workerAnswer(worker, signal, {
+    message: (message: { sha256?: string; error?: string; code?: string }) => {
+      if (message.sha256) return message.sha256;
+      throw Object.assign(new Error(message.error ?? 'the digest thread failed'), { code: message.code });
+    },
+    error: (error) => error,
+    exit: (code) => new Error(`the digest thread stopped (exit code ${code})`),
   });
 }
 

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { workerAnswer } from './worker.answer';
 import type { WorkbookRisks } from '@shadowscan/domain';
 import { classifyFormat, excelSerialToDate, isTemporal } from './number-format';
 import type { SheetEvent } from './sheet.source';
@@ -154,35 +155,15 @@ function parseInWorker(
   path: string,
   options: { maxRows: number; heapMb: number; signal: AbortSignal },
 ): Promise<WireResult> {
-  return new Promise<WireResult>((resolve, reject) => {
-    const worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: { path, xlsx: require.resolve('@e965/xlsx'), sheetRows: options.maxRows },
-      resourceLimits: { maxOldGenerationSizeMb: options.heapMb },
-    });
-    let settled = false;
-    const settle = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      options.signal.removeEventListener('abort', onAbort);
-      void worker.terminate();
-      fn();
-    };
-    const onAbort = () => settle(() => reject(options.signal.reason as Error));
-    if (options.signal.aborted) return onAbort();
-    options.signal.addEventListener('abort', onAbort, { once: true });
-    worker.once('message', (message: WireResult) => settle(() => resolve(message)));
-    worker.once('error', (error: Error) =>
-      settle(() =>
-        reject(
-          new LegacyParseError(
-            /memory/i.test(error.message) ? `out of memory: ${error.message}` : error.message,
-          ),
-        ),
-      ),
-    );
-    worker.once('exit', (code) =>
-      settle(() => reject(new LegacyParseError(`the reader thread stopped (exit code ${code})`))),
-    );
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: { path, xlsx: require.resolve('@e965/xlsx'), sheetRows: options.maxRows },
+    resourceLimits: { maxOldGenerationSizeMb: options.heapMb },
+  });
+  return workerAnswer(worker, options.signal, {
+    message: (message: WireResult) => message,
+    error: (error) =>
+      new LegacyParseError(/memory/i.test(error.message) ? `out of memory: ${error.message}` : error.message),
+    exit: (code) => new LegacyParseError(`the reader thread stopped (exit code ${code})`),
   });
 }
