@@ -535,11 +535,13 @@ export class Matcher {
     const ids = this.familyIds;
     const start = this.familyStart;
     const lent = this.familyLent;
+    const supported: Array<{ form: number; confidence: number }> = [];
     evidence.forEach((pairs, c) => {
       const header = columns[c].tokens;
       // Whether the header explains a word, once per word and column (familySeen holds the column's
       // stamp once worked out): the column's candidates share most words.
       const stamp = ++this.familyStamp;
+      supported.length = 0;
       for (const [f, e] of pairs) {
         const form = this.fields[f].form;
         const from = start[form];
@@ -551,23 +553,77 @@ export class Matcher {
         let support = 0;
         for (let k = from; k < to; k++) {
           const id = ids[k];
-          if (this.familySeen[id] !== stamp) {
-            const t = this.familyWords[id];
-            let known = 0;
-            for (const h of header) if (tokenSimilarity(h, t) >= EXPLAINED_TOKEN) known = 1;
-            this.familyExplained[id] = known;
-            this.familySeen[id] = stamp;
-          }
-          if (this.familyExplained[id] === 1) continue;
+          if (!this.leftUnexplained(header, id, stamp)) continue;
           unexplained++;
           if (lent[id] < 0) continue;
           let s = 0;
           for (const l of lenders[lent[id]]) if (l.column !== c && l.field !== f && l.score > s) s = l.score;
-          if (s > 0) support += s * this.familyRarity[id];
+          support += s * this.familyRarity[id];
         }
-        if (support > 0) e.family = { score: 1, confidence: support / unexplained };
+        if (support > 0) {
+          e.family = { score: 1, confidence: support / unexplained };
+          supported.push({ form, confidence: support / unexplained });
+        }
       }
+      if (supported.length > 0) this.contrastFamily(header, pairs, supported, stamp);
     });
+  }
+
+  /**
+   * Siblings are told apart by the words the header leaves unexplained ("City": `billing_city`,
+   * `shipping_city`). When the table lends one sibling its qualifier, the others' qualifiers were not
+   * chosen: a sibling with nothing lent gets family evidence of 0 at the lent one's confidence. A
+   * sibling here explains some of the header's words, and only words the lent one explains too; a
+   * field that is no such sibling of a lent one gets no family evidence.
+   */
+  private contrastFamily(
+    header: string[],
+    pairs: Map<number, PairEvidence>,
+    supported: ReadonlyArray<{ form: number; confidence: number }>,
+    stamp: number,
+  ): void {
+    const ids = this.familyIds;
+    const start = this.familyStart;
+    for (const [f, e] of pairs) {
+      if (e.family !== undefined) continue;
+      const form = this.fields[f].form;
+      let explained = 0;
+      let unexplained = 0;
+      for (let k = start[form]; k < start[form + 1]; k++) {
+        if (this.leftUnexplained(header, ids[k], stamp)) unexplained++;
+        else explained++;
+      }
+      if (explained === 0 || unexplained === 0) continue;
+      let against = 0;
+      for (const s of supported) {
+        if (s.confidence <= against) continue;
+        let covered = true;
+        for (let k = start[form]; k < start[form + 1] && covered; k++) {
+          const id = ids[k];
+          if (this.familyExplained[id] === 1 && !this.formHas(s.form, id)) covered = false;
+        }
+        if (covered) against = s.confidence;
+      }
+      if (against > 0) e.family = { score: 0, confidence: against };
+    }
+  }
+
+  /** Whether word `id` is left unexplained by the header (worked out once per word and column stamp). */
+  private leftUnexplained(header: string[], id: number, stamp: number): boolean {
+    if (this.familySeen[id] !== stamp) {
+      const t = this.familyWords[id];
+      let known = 0;
+      for (const h of header) if (tokenSimilarity(h, t) >= EXPLAINED_TOKEN) known = 1;
+      this.familyExplained[id] = known;
+      this.familySeen[id] = stamp;
+    }
+    return this.familyExplained[id] === 0;
+  }
+
+  private formHas(form: number, id: number): boolean {
+    for (let k = this.familyStart[form]; k < this.familyStart[form + 1]; k++)
+      if (this.familyIds[k] === id) return true;
+    return false;
   }
 
   /**

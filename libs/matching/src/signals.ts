@@ -28,7 +28,8 @@ export interface SignalEvidence {
  * - table: share of the table's columns that clearly belong to the field's entity;
  * - family: the words of the field's name that the header leaves unexplained, found in the names of the
  *   fields the table's other columns match best ("City" next to columns matched to `billing_street` and
- *   `billing_postcode` is `billing_city`, not `shipping_city`).
+ *   `billing_postcode` is `billing_city`, not `shipping_city`): 1 for the sibling the table lends its
+ *   unexplained words, 0 for a sibling it lends none of them (the other side's city).
  */
 export const SIGNAL_NAMES = [
   'name',
