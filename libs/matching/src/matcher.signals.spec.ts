@@ -310,6 +310,22 @@ describe('Matcher signals', () => {
       }
     });
 
+    it('does not count a same-named field of another entity as a sibling the table did not choose', () => {
+      const fields = () => ['billing_city', 'shipping_city'].map((n) => field(n, { type: 'string' }));
+      const two = new Matcher([
+        { system: 'erp', name: 'order', key: [], fields: fields() },
+        { system: 'erp', name: 'quote', key: [], fields: fields() },
+      ]);
+      const pairs = two.explainTable(table([col(0, 'Billing city'), col(1, 'City')]))[1];
+      const family = (entity: string, f: string) =>
+        pairs.find((p) => p.entity === entity && p.field === f)!.evidence.family;
+      // "Billing city" went to order.billing_city: the word "billing" it lends says nothing against
+      // that very field under "City" (the contest settles that), and speaks for quote.billing_city.
+      expect(family('order', 'billing_city')).toBeUndefined();
+      expect(family('quote', 'billing_city')?.score).toBe(1);
+      expect(family('order', 'shipping_city')?.score).toBe(0);
+    });
+
     it('counts a word most field names share for less than a rare one', () => {
       const orders = new Matcher([
         {

@@ -574,7 +574,8 @@ export class Matcher {
    * `shipping_city`). When the table lends one sibling its qualifier, the others' qualifiers were not
    * chosen: a sibling with nothing lent gets family evidence of 0 at the lent one's confidence. A
    * sibling here explains some of the header's words, and only words the lent one explains too; a
-   * field that is no such sibling of a lent one gets no family evidence.
+   * field that is no such sibling of a lent one gets no family evidence, and neither does the same
+   * name in another entity (the lent word came from this very field there: a contest, not a family).
    */
   private contrastFamily(
     header: string[],
@@ -596,7 +597,7 @@ export class Matcher {
       if (explained === 0 || unexplained === 0) continue;
       let against = 0;
       for (const s of supported) {
-        if (s.confidence <= against) continue;
+        if (s.confidence <= against || s.form === form) continue;
         let covered = true;
         for (let k = start[form]; k < start[form + 1] && covered; k++) {
           const id = ids[k];
