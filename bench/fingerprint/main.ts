@@ -141,65 +141,48 @@ async function excelJsAlone(path: string): Promise<number> {
 
 /** One measurement in this process: prints a JSON line with seconds, peak RSS and a result. */
 async function phase(name: string, path: string): Promise<void> {
+  const steady = name.endsWith('-steady');
+  const work = steady ? name.slice(0, -'-steady'.length) : name;
+  // Steady state: the work done once untimed, so that the time that follows is that of a process
+  // already running the code, as a scanner's is after its first file (compiled, optimised, heap grown).
+  if (steady) await measure(work, path);
   const started = process.hrtime.bigint();
   const cpuStart = process.cpuUsage();
-  let result: unknown;
+  const result = await measure(work, path);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const usage = process.cpuUsage(cpuStart);
+  const cpuSeconds = (usage.user + usage.system) / 1e6;
+  const peakRssMb = peakRss();
+  process.stdout.write(`${JSON.stringify({ seconds, cpuSeconds, peakRssMb, ...result })}\n`);
+}
+
+/** A phase's work; returns what it found. */
+async function measure(name: string, path: string): Promise<object> {
   switch (name) {
     case 'idle':
       // The process with the libraries loaded and nothing read: the baseline of every peak RSS.
-      result = {};
-      break;
+      return {};
     case 'inflate':
-      result = { inflatedBytes: await inflateAll(path) };
-      break;
-    case 'inflate-steady':
-    case 'fingerprint-steady':
-      // Done once untimed: the time that follows is that of a process already running the code,
-      // as a scanner's is after its first file (compiled and optimised, its heap grown).
-      return steady(name, path);
+      return { inflatedBytes: await inflateAll(path) };
     case 'exceljs':
-      result = { cells: await excelJsAlone(path) };
-      break;
+      return { cells: await excelJsAlone(path) };
     case 'fingerprint': {
       const fp = await fingerprintFile(path, { limits: { timeoutMs: 3_600_000, maxFileBytes: 2 ** 31 } });
-      result = {
+      return {
         rows: fp.tables.reduce((n, t) => n + t.rowCount, 0),
         types: fp.tables[0]?.columns.map((c) => c.type),
       };
-      break;
     }
     case 'stream': {
       const fp = await fingerprintFile(path, { limits: { timeoutMs: 3_600_000 } });
       const before = process.hrtime.bigint();
       let rows = 0;
       for await (const r of streamTableRows(path, fp.tables[0])) rows += r.values.length > 0 ? 1 : 0;
-      result = { rows, streamSeconds: Number(process.hrtime.bigint() - before) / 1e9 };
-      break;
+      return { rows, streamSeconds: Number(process.hrtime.bigint() - before) / 1e9 };
     }
     default:
       throw new Error(`unknown phase ${name}`);
   }
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const usage = process.cpuUsage(cpuStart);
-  const cpuSeconds = (usage.user + usage.system) / 1e6;
-  const peakRssMb = peakRss();
-  process.stdout.write(`${JSON.stringify({ seconds, cpuSeconds, peakRssMb, ...(result as object) })}\n`);
-}
-
-/** The phase's work once, then timed a second time (seconds only: peak RSS comes from the cold runs). */
-async function steady(name: string, path: string): Promise<void> {
-  const work = async () => {
-    if (name === 'inflate-steady') return inflateAll(path);
-    return fingerprintFile(path, { limits: { timeoutMs: 3_600_000, maxFileBytes: 2 ** 31 } });
-  };
-  await work();
-  const started = process.hrtime.bigint();
-  const cpuStart = process.cpuUsage();
-  await work();
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const usage = process.cpuUsage(cpuStart);
-  const cpuSeconds = (usage.user + usage.system) / 1e6;
-  process.stdout.write(`${JSON.stringify({ seconds, cpuSeconds, peakRssMb: peakRss() })}\n`);
 }
 
 /**
