@@ -561,8 +561,9 @@ export class Matcher {
           support += s * this.familyRarity[id];
         }
         if (support > 0) {
-          e.family = { score: 1, confidence: support / unexplained };
-          supported.push({ form, confidence: support / unexplained });
+          const confidence = support / unexplained;
+          e.family = { score: 1, confidence };
+          supported.push({ form, confidence });
         }
       }
       if (supported.length > 0) this.contrastFamily(header, pairs, supported, stamp);
