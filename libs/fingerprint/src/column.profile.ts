@@ -306,7 +306,10 @@ export class ColumnAccumulator {
     x ^= x >>> 17;
     x ^= x << 5;
     this.random = x;
-    this.untilPick = 1 + ((x >>> 0) % (2 * this.stride - 1));
+    // `| 0`: x >>> 0 past 2^31 is a heap number, and so is the remainder; stored as such it turns the
+    // field (and every accumulator's map) from small integers to doubles mid-read, and code compiled
+    // for the old maps deoptimised on them.
+    this.untilPick = (1 + ((x >>> 0) % (2 * this.stride - 1))) | 0;
     return weight;
   }
 
