@@ -3,7 +3,7 @@ import { type CellScalar, normaliseValue } from './normalise';
 import type { NumberKind } from './number-format';
 import type { RowEvent } from './sheet.source';
 import { type SheetCell, sheetCell } from './table.builder';
-import { hashed, hashNorm } from './value.hash';
+import { Hashed, hashed, hashNorm } from './value.hash';
 
 /** How a cell of a batch holds its value. */
 export const enum CellTag {
@@ -165,9 +165,9 @@ export class CellBatch {
   }
 
   private setHash(i: number): void {
-    this.hash[i] = hashed.hash;
-    this.check[i] = hashed.check;
-    this.length[i] = hashed.length;
+    this.hash[i] = hashed[Hashed.Hash];
+    this.check[i] = hashed[Hashed.Check];
+    this.length[i] = hashed[Hashed.Length];
   }
 
   /** Normalises and hashes the Value cells; those that are blank become Empty. */

@@ -2,7 +2,7 @@ import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { hashed, hashTextBytes } from './value.hash';
+import { Hashed, hashed, hashTextBytes } from './value.hash';
 
 const CHUNK_BYTES = 4 * 1024 * 1024;
 const RECENT_SLOTS = 8192;
@@ -172,15 +172,15 @@ export class SharedStrings {
       this.recentIndex[slot] = index;
       const bytes = this.lengthOf[index] === 0 ? null : this.locate(index);
       if (bytes && hashTextBytes(bytes, located.start, located.end)) {
-        this.recentHash[slot] = hashed.hash;
-        this.recentCheck[slot] = hashed.check;
-        this.recentLength[slot] = hashed.length;
+        this.recentHash[slot] = hashed[Hashed.Hash];
+        this.recentCheck[slot] = hashed[Hashed.Check];
+        this.recentLength[slot] = hashed[Hashed.Length];
       } else this.recentLength[slot] = -1;
     }
     if (this.recentLength[slot] < 0) return false;
-    hashed.hash = this.recentHash[slot];
-    hashed.check = this.recentCheck[slot];
-    hashed.length = this.recentLength[slot];
+    hashed[Hashed.Hash] = this.recentHash[slot];
+    hashed[Hashed.Check] = this.recentCheck[slot];
+    hashed[Hashed.Length] = this.recentLength[slot];
     return true;
   }
 

@@ -607,7 +607,7 @@ function addCell(
         book.byteHashing &&
         (hashNumberBytes(b, valueStart, valueEnd) || hashLongNumberBytes(b, valueStart, valueEnd))
       ) {
-        batch.addNumber(column, parsed.value, kind);
+        batch.addNumber(column, parsed[0], kind);
       } else {
         const n = readNumber(b, valueStart, valueEnd);
         if (Number.isFinite(n)) batch.addValue(column, n, kind);
