@@ -134,18 +134,18 @@ export function scanTextField(b: Uint8Array, from: number, delimiter: number): n
     if ((j - from) & 1) k = checkStep(k, low | (c << 16));
     else low = c;
   }
-  const first = b[from];
-  if (
-    j > from &&
-    ((first >= 48 && first <= 57) || first === 43 || first === 45) &&
-    hashPlainNumber(b, from, j)
-  ) {
-    scannedField.hashed = true;
-    return j;
-  }
-  // As hashTextBytes: anything else is hashed as text, when it is plain.
+  // As hashTextBytes: plain text is hashed as it is, a plain number in its canonical form.
   scannedField.hashed = j > from && plain && !previousSpace;
   if (!scannedField.hashed) return j;
+  const first = b[from];
+  if ((first >= 48 && first <= 57) || first === 43 || first === 45) {
+    const end = canonicalNumberEnd(b, from, j);
+    // Most numbers are written in that form already: then the hashes made on the way are theirs.
+    if (end !== NOT_A_NUMBER && (end !== j || first === 43)) {
+      hashCanonicalNumber(b, from, end);
+      return j;
+    }
+  }
   if ((j - from) & 1) k = checkStep(k, low);
   hashed[Hashed.Hash] = mix32(h >>> 0);
   hashed[Hashed.Check] = mix32((k ^ (j - from)) >>> 0);
@@ -155,32 +155,48 @@ export function scanTextField(b: Uint8Array, from: number, delimiter: number): n
 
 const ZERO = Buffer.from('0', 'latin1');
 
+/** canonicalNumberEnd's answers besides an end. */
+const NOT_A_NUMBER = -1;
+const MINUS_ZERO = -2;
+
 /**
  * Text matching normalise.ts's PLAIN_NUMBER (`[+-]?(0|[1-9]\d*)(\.\d+)?`) normalises to its canonical
- * form: no `+`, no trailing fractional zeros, `-0` as `0`. Hashes that form; false when the text is
- * not such a number.
+ * form: no `+`, no trailing fractional zeros, `-0` as `0`. Returns where that form ends (it starts
+ * after a `+`, else at `from`), MINUS_ZERO for a negative zero, or NOT_A_NUMBER for other text.
  */
-function hashPlainNumber(b: Uint8Array, from: number, to: number): boolean {
+function canonicalNumberEnd(b: Uint8Array, from: number, to: number): number {
   let i = from;
   const sign = b[i];
   if (sign === 43 || sign === 45) i++;
-  if (i >= to) return false;
+  if (i >= to) return NOT_A_NUMBER;
   if (b[i] === 48) i++;
   else if (b[i] >= 49 && b[i] <= 57) while (i < to && b[i] >= 48 && b[i] <= 57) i++;
-  else return false;
+  else return NOT_A_NUMBER;
   let end = to;
   if (i < to) {
-    if (b[i] !== 46) return false;
+    if (b[i] !== 46) return NOT_A_NUMBER;
     const dot = i++;
     const digits = i;
     while (i < to && b[i] >= 48 && b[i] <= 57) i++;
-    if (i === digits || i !== to) return false;
+    if (i === digits || i !== to) return NOT_A_NUMBER;
     while (end > dot + 1 && b[end - 1] === 48) end--;
     if (end === dot + 1) end = dot;
   }
-  const start = sign === 43 ? from + 1 : from;
-  if (sign === 45 && end - start === 2 && b[start + 1] === 48) hashRange(ZERO, 0, 1);
-  else hashRange(b, start, end);
+  if (sign === 45 && end - from === 2 && b[from + 1] === 48) return MINUS_ZERO;
+  return end;
+}
+
+/** Sets `hashed` for the canonical form of the number at b[from, ...) that canonicalNumberEnd found. */
+function hashCanonicalNumber(b: Uint8Array, from: number, end: number): void {
+  if (end === MINUS_ZERO) hashRange(ZERO, 0, 1);
+  else hashRange(b, b[from] === 43 ? from + 1 : from, end);
+}
+
+/** Sets `hashed` for text that is a plain number (see canonicalNumberEnd); false for other text. */
+function hashPlainNumber(b: Uint8Array, from: number, to: number): boolean {
+  const end = canonicalNumberEnd(b, from, to);
+  if (end === NOT_A_NUMBER) return false;
+  hashCanonicalNumber(b, from, end);
   return true;
 }
 
