@@ -17,6 +17,8 @@ export const enum CellTag {
   Number,
   /** Anything else: the value is in `values`, normalised and hashed by `complete()`. */
   Value,
+  /** A Date in `values`, hashed when added (addDate): a date column repeats a few values. */
+  Date,
 }
 
 /** Number format kinds as small codes, 0 for none. */
@@ -96,10 +98,13 @@ export class CellBatch {
   /** Where Text cells' bytes are. */
   bytes: Buffer = Buffer.alloc(0);
   strings: SharedStringSource | null = null;
+  /** Value cells added since complete() last ran. */
+  private valueCells = 0;
 
   clear(): void {
     this.rows = 0;
     this.cells = 0;
+    this.valueCells = 0;
   }
 
   startRow(rowNumber: number, hidden: boolean): void {
@@ -162,6 +167,22 @@ export class CellBatch {
     this.tag[i] = CellTag.Value;
     this.kind[i] = kind;
     this.values[i] = value;
+    this.valueCells++;
+  }
+
+  /**
+   * A valid Date: hashed here through a small cache of its normal form's hashes, for the dates of a
+   * column repeat (a few hundred days over many rows), where the string path made and hashed its ISO
+   * text cell by cell.
+   */
+  addDate(column: number, date: Date, kind: number): void {
+    const i = this.next(column);
+    if (i < 0) return;
+    this.tag[i] = CellTag.Date;
+    this.kind[i] = kind;
+    this.values[i] = date;
+    hashDate(date);
+    this.setHash(i);
   }
 
   private setHash(i: number): void {
@@ -172,6 +193,9 @@ export class CellBatch {
 
   /** Normalises and hashes the Value cells; those that are blank become Empty. */
   complete(): void {
+    // Most batches of a byte reader have none: no pass over every cell to find them.
+    if (this.valueCells === 0) return;
+    this.valueCells = 0;
     for (let i = 0; i < this.cells; i++) {
       if (this.tag[i] !== CellTag.Value) continue;
       const norm = normaliseValue(this.values[i]);
@@ -246,6 +270,30 @@ export class CellBatch {
     this.values = values;
     this.norms = norms;
   }
+}
+
+const DATE_SLOTS = 1024;
+/** Per slot, the time of the date whose hashes it holds (NaN: none), and those hashes. */
+const dateTimes = new Float64Array(DATE_SLOTS).fill(NaN);
+const dateHashes = new Uint32Array(DATE_SLOTS * 3);
+
+/** Sets `hashed` as hashNorm(normaliseValue(date)) would, for a valid Date. */
+function hashDate(date: Date): void {
+  const time = date.getTime();
+  // By day: a date column's values are mostly whole days, and neighbouring days take neighbouring slots.
+  const slot = Math.floor(time / 86_400_000) & (DATE_SLOTS - 1);
+  const at = slot * 3;
+  if (dateTimes[slot] !== time) {
+    hashNorm(normaliseValue(date));
+    dateTimes[slot] = time;
+    dateHashes[at] = hashed[Hashed.Hash];
+    dateHashes[at + 1] = hashed[Hashed.Check];
+    dateHashes[at + 2] = hashed[Hashed.Length];
+    return;
+  }
+  hashed[Hashed.Hash] = dateHashes[at];
+  hashed[Hashed.Check] = dateHashes[at + 1];
+  hashed[Hashed.Length] = dateHashes[at + 2];
 }
 
 /** `to` (a larger array) holding `from`'s elements at the start: how the typed arrays here grow. */

@@ -234,7 +234,7 @@ export class ColumnAccumulator {
     const tag = batch.tag[i] as CellTag;
     this.minhash.addHash(batch.hash[i]);
     if (tag === CellTag.Number) this.observeNumber(batch.num[i]);
-    else if (tag === CellTag.Value) this.observeValue(batch.values[i]);
+    else if (tag === CellTag.Value || tag === CellTag.Date) this.observeValue(batch.values[i]);
     this.observeLength(batch.length[i]);
     if (this.samples.length < SAMPLE_SIZE) this.addSample(batch.value(i), batch.norm(i));
   }

@@ -136,6 +136,26 @@ describe('byte-level and string paths agree', () => {
     expect(fast).toEqual(strings);
   });
 
+  it('on a workbook of dates that share a day or a cache slot (same day at other times, 1024 days apart)', async () => {
+    const path = tmp.path('dates.xlsx');
+    const base = Date.UTC(2021, 2, 14);
+    const day = 86_400_000;
+    const times = [0, 1024, 2048, 0, 1, 1025].flatMap((d) => [
+      base + d * day,
+      base + d * day + 6 * 3_600_000,
+      base + d * day + 90_000,
+    ]);
+    await writeWorkbook(path, (wb) => {
+      const ws = wb.addWorksheet('Dates');
+      ws.addRow(['When', 'Seq']);
+      for (let i = 0; i < 90; i++) ws.addRow([new Date(times[(i * 7) % times.length]), i]);
+    });
+    const { fast, strings } = await bothPaths(path);
+    expect(fast).toEqual(strings);
+    const exact = await fingerprintWith(path, {}, { byteHashing: true });
+    expect(exact.tables[0].columns[0].distinct).toBe(new Set(times).size);
+  });
+
   it('on a workbook written by a streaming writer (one shared string per cell)', async () => {
     const path = tmp.path('streamed.xlsx');
     const writer = new ExcelJS.stream.xlsx.WorkbookWriter({

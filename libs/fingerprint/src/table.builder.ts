@@ -293,7 +293,7 @@ function isPlainDataRow(batch: CellBatch, from: number, to: number, table: OpenT
     if (column <= previousColumn) return false;
     previousColumn = column;
     if (column < table.firstColumn || column > table.lastColumn) continue;
-    const value = tag === CellTag.Value ? batch.values[i] : null;
+    const value = tag === CellTag.Value || tag === CellTag.Date ? batch.values[i] : null;
     if (cells++ === 0)
       textFirst = tag === CellTag.Text || tag === CellTag.Shared || typeof value === 'string';
     else if (tag !== CellTag.Number && typeof value !== 'number') numbersAfter = false;

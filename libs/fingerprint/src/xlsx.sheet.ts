@@ -601,8 +601,9 @@ function addCell(
         const n = readNumber(b, valueStart, valueEnd);
         if (!Number.isFinite(n)) return;
         const date = excelSerialToDate(n, book.date1904);
-        if (date) batch.addValue(column, date, kind);
-        else batch.addValue(column, n);
+        if (!date) batch.addValue(column, n);
+        else if (book.byteHashing) batch.addDate(column, date, kind);
+        else batch.addValue(column, date, kind);
       } else if (
         book.byteHashing &&
         (hashNumberBytes(b, valueStart, valueEnd) || hashLongNumberBytes(b, valueStart, valueEnd))
