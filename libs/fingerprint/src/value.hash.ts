@@ -52,6 +52,17 @@ export function hashNorm(norm: string): void {
   hashed[Hashed.Length] = norm.length;
 }
 
+/**
+ * Sets `hashed` from the running hashes of a normal form `length` characters long that the byte
+ * hashers made: FNV `h`, check `k`, and `low`, the character still unpaired when the length is odd.
+ */
+function setHashed(h: number, k: number, low: number, length: number): void {
+  if (length & 1) k = checkStep(k, low);
+  hashed[Hashed.Hash] = mix32(h >>> 0);
+  hashed[Hashed.Check] = mix32((k ^ length) >>> 0);
+  hashed[Hashed.Length] = length;
+}
+
 /** Sets `hashed` for the ASCII bytes `b[from, to)`, which are their own normal form. */
 function hashRange(b: Uint8Array, from: number, to: number): void {
   let h = FNV_BASIS;
@@ -63,10 +74,7 @@ function hashRange(b: Uint8Array, from: number, to: number): void {
     if ((i - from) & 1) k = checkStep(k, low | (c << 16));
     else low = c;
   }
-  if ((to - from) & 1) k = checkStep(k, low);
-  hashed[Hashed.Hash] = mix32(h >>> 0);
-  hashed[Hashed.Check] = mix32((k ^ (to - from)) >>> 0);
-  hashed[Hashed.Length] = to - from;
+  setHashed(h, k, low, to - from);
 }
 
 /**
@@ -98,10 +106,7 @@ export function hashTextBytes(b: Uint8Array, from: number, to: number): boolean 
     else low = c;
   }
   if (previousSpace) return false;
-  if ((to - from) & 1) k = checkStep(k, low);
-  hashed[Hashed.Hash] = mix32(h >>> 0);
-  hashed[Hashed.Check] = mix32((k ^ (to - from)) >>> 0);
-  hashed[Hashed.Length] = to - from;
+  setHashed(h, k, low, to - from);
   return true;
 }
 
@@ -146,10 +151,7 @@ export function scanTextField(b: Uint8Array, from: number, delimiter: number): n
       return j;
     }
   }
-  if ((j - from) & 1) k = checkStep(k, low);
-  hashed[Hashed.Hash] = mix32(h >>> 0);
-  hashed[Hashed.Check] = mix32((k ^ (j - from)) >>> 0);
-  hashed[Hashed.Length] = j - from;
+  setHashed(h, k, low, j - from);
   return j;
 }
 
