@@ -3,7 +3,8 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.shadowscan/**', 'bin/**'] },
+  // libs/*/wasm holds AssemblyScript (compiled by scripts/build-wasm.js), not TypeScript.
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.shadowscan/**', 'bin/**', 'libs/*/wasm/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -63,12 +63,14 @@ export async function fingerprintFile(
 
 /**
  * fingerprintFile with the choice of reading path: with `byteHashing: false` every cell takes the
- * string path, which the byte-level fast paths must agree with exactly (tests compare the two).
+ * string path, which the byte-level fast paths must agree with exactly, and with `wasm: false` the
+ * JavaScript reader reads every worksheet row, which the WebAssembly scanner must agree with (tests
+ * compare them).
  */
 export async function fingerprintWith(
   absPath: string,
   opts: FingerprintOptions,
-  reading: { byteHashing: boolean },
+  reading: { byteHashing: boolean; wasm?: boolean },
 ): Promise<WorkbookFingerprint> {
   const prepared = await prepareFile(absPath, opts);
   const { file, limits } = prepared;
@@ -85,6 +87,7 @@ export async function fingerprintWith(
 interface ReadJob extends PreparedFile {
   budget: ReadBudget;
   byteHashing: boolean;
+  wasm?: boolean;
 }
 
 async function read(job: ReadJob): Promise<WorkbookFingerprint> {

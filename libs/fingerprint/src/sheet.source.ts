@@ -55,6 +55,8 @@ export interface SourceJob {
    * paths must agree with it; for tests that check they do.
    */
   byteHashing?: boolean;
+  /** false: the JavaScript reader reads every worksheet row, without the WebAssembly scanner. */
+  wasm?: boolean;
 }
 
 export interface SourceMeta {
@@ -111,7 +113,10 @@ export async function* readSheetEvents(job: SourceJob, meta: SourceMeta): AsyncG
       }
     }
     const inflate = new InflateBudget(maxExpanded);
-    yield* readXlsxRows(absPath, directory, inflate, job.signal, meta, job.byteHashing ?? true);
+    yield* readXlsxRows(absPath, directory, inflate, job.signal, meta, {
+      byteHashing: job.byteHashing ?? true,
+      wasm: job.wasm ?? true,
+    });
     return;
   }
   if (LEGACY.has(format)) {

@@ -44,7 +44,7 @@ export async function* readXlsxRows(
   budget: InflateBudget,
   signal: AbortSignal,
   meta: XlsxReadResult,
-  byteHashing = true,
+  reading: { byteHashing: boolean; wasm: boolean } = { byteHashing: true, wasm: true },
 ): AsyncGenerator<SheetEvent> {
   const byName = new Map<string, ZipEntry>();
   for (const entry of directory.entries) byName.set(entry.name.replace(/^\/+/, '').toLowerCase(), entry);
@@ -80,7 +80,9 @@ export async function* readXlsxRows(
       date1904,
       styleKinds: stylesXml ? styleKinds(stylesXml) : [],
       sharedStrings: strings,
-      byteHashing,
+      byteHashing: reading.byteHashing,
+      // Left undefined, the reader takes this thread's scanner.
+      scanner: reading.wasm ? undefined : null,
     };
 
     const risks = meta.risks;

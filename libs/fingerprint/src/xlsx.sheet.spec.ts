@@ -1,6 +1,7 @@
 import * as fc from 'fast-check';
 import { rowEvents } from './cell.batch';
 import { SharedStrings } from './shared-strings';
+import { ROW_FLAG, ScanStop, type SheetScanner, sheetScanner } from './sheet.scan';
 import type { RowEvent } from './sheet.source';
 import { emptyExtras, readSharedStrings, readSheetRows, type WorkbookContext } from './xlsx.sheet';
 
@@ -38,11 +39,17 @@ function cutPoints(length: number, cuts: number[]): number[] {
   return [...new Set(cuts.map((c) => c % (length + 1)))].sort((a, b) => a - b);
 }
 
-async function readAll(bytes: Buffer, points: number[], strings: SharedStrings) {
+async function readAll(
+  bytes: Buffer,
+  points: number[],
+  strings: SharedStrings,
+  scanner: SheetScanner | null | undefined = undefined,
+) {
   const book: WorkbookContext = {
     sharedStrings: strings,
     styleKinds: ['general', 'date'],
     date1904: false,
+    scanner,
   };
   const extras = emptyExtras();
   const rows: RowEvent[] = [];
@@ -172,5 +179,179 @@ describe('worksheet reader', () => {
   it('refuses a part that ends inside its cell data', async () => {
     const truncated = Buffer.from(HEAD + ROWS[0] + ROWS[1].slice(0, 30), 'utf8');
     await expect(readAll(truncated, [], new SharedStrings())).rejects.toThrow(/ends inside its cell data/);
+  });
+});
+
+/** The WebAssembly scanner, which `npm test` builds before it runs the tests. */
+function builtScanner(): SheetScanner {
+  const scanner = sheetScanner();
+  if (!scanner) throw new Error('sheet-scan.wasm is not built: run `npm run build` (npm test does)');
+  return scanner;
+}
+
+/** Every cell of every batch as the profiles see it: identity (hashes), tag, kind and value. */
+async function readCells(
+  bytes: Buffer,
+  points: number[],
+  strings: SharedStrings,
+  scanner: SheetScanner | null,
+) {
+  const book: WorkbookContext = {
+    sharedStrings: strings,
+    styleKinds: ['general', 'date', 'currency', 'text'],
+    date1904: false,
+    scanner,
+  };
+  const extras = emptyExtras();
+  const rows: unknown[] = [];
+  for await (const batch of readSheetRows(cut(bytes, points), book, extras)) {
+    batch.complete();
+    for (let r = 0; r < batch.rows; r++) {
+      const cells: unknown[] = [];
+      for (let i = batch.rowStart(r); i < batch.rowEnd[r]; i++) {
+        const value = batch.value(i);
+        cells.push([
+          batch.column[i],
+          batch.tag[i],
+          batch.kind[i],
+          batch.hash[i],
+          batch.check[i],
+          batch.length[i],
+          value instanceof Date ? value.toISOString() : value,
+        ]);
+      }
+      rows.push([batch.rowNumber[r], batch.rowHidden[r], batch.rowDropped[r], cells]);
+    }
+  }
+  return { rows, extras };
+}
+
+const quoted = (name: string, value: string, quote: string) => ` ${name}=${quote}${value}${quote}`;
+
+/** Rows as writers write them, plain ones mostly, with every form the scanner leaves to the reader. */
+function rowsArbitrary() {
+  const quote = fc.constantFrom('"', '"', "'");
+  const space = fc.constantFrom('', '', '', ' ', '\n', '\r\n  ');
+  const letters = fc.constantFrom('A', 'B', 'C', 'Z', 'AA', 'ab', 'XFD', 'ZZZZZ', 'ZZZZZZ', '');
+  const reference = fc.tuple(letters, fc.constantFrom('1', '2', '17', '', 'x'));
+  const value = fc.constantFrom(
+    '0',
+    '1',
+    '2',
+    '3',
+    '42',
+    '-12.5',
+    '0.1',
+    '1234567890123456',
+    '1.2345678901234567',
+    '1E+3',
+    '45000',
+    '-0',
+    '007',
+    'abc',
+    'a &amp; b',
+    '2024-03-01T00:00:00',
+    ' 5',
+    '',
+  );
+  const cellAttributes = fc.tuple(
+    fc.option(reference, { freq: 5 }),
+    fc.option(fc.constantFrom('0', '1', '2', '3', '9', 'x', '', '12345678901'), { freq: 2 }),
+    fc.option(fc.constantFrom('s', 'n', 'b', 'e', 'd', 'str', 'inlineStr', 'x', '', 'S'), { freq: 2 }),
+    fc.option(fc.constantFrom('cm="1"', 'vm="2"', 'ph="1"', 'x="a>b"'), { freq: 6 }),
+    quote,
+    space,
+  );
+  const content = fc.oneof(
+    { weight: 12, arbitrary: value.map((v) => `<v>${v}</v>`) },
+    { weight: 2, arbitrary: fc.constant('') },
+    { weight: 1, arbitrary: value.map((v) => `<f>A1*2</f><v>${v}</v>`) },
+    { weight: 1, arbitrary: fc.constant('<is><t>in line</t></is>') },
+    { weight: 1, arbitrary: value.map((v) => ` <v>${v}</v>`) },
+    { weight: 1, arbitrary: fc.constant('<v/>') },
+  );
+  const cell = fc
+    .tuple(cellAttributes, fc.option(content, { freq: 8 }))
+    .map(([[ref, style, type, other, q, ws], body]) => {
+      let tag = '<c';
+      if (ref) tag += quoted('r', ref[0] + ref[1], q);
+      if (style !== null) tag += quoted('s', style, q);
+      if (type !== null) tag += quoted('t', type, q);
+      if (other) tag += ` ${other}`;
+      return body === null ? `${tag}${ws}/>` : `${tag}${ws}>${body}</c>`;
+    });
+  const row = fc
+    .tuple(
+      fc.option(fc.constantFrom('1', '2', '3', '5', '8', '13', 'x', '', '12345678901'), { freq: 4 }),
+      fc.option(fc.constantFrom('1', 'true', '0', 'false', ''), { freq: 3 }),
+      fc.boolean(),
+      quote,
+      fc.array(fc.tuple(space, cell), { maxLength: 6 }),
+      space,
+      fc.integer({ min: 0, max: 19 }),
+    )
+    .map(([r, hidden, spans, q, cells, ws, shape]) => {
+      let tag = '<row';
+      if (r !== null) tag += quoted('r', r, q);
+      if (spans) tag += ' spans="1:3" x14ac:dyDescent="0.25"';
+      if (hidden !== null) tag += quoted('hidden', hidden, q);
+      if (shape === 0) return `${tag}/>`;
+      const end = shape === 1 ? '</row >' : '</row>';
+      return `${tag}>${cells.map(([s, c]) => s + c).join('')}${ws}${end}`;
+    });
+  return fc
+    .array(fc.tuple(fc.constantFrom('', '', '\n'), row), { maxLength: 12 })
+    .map((rows) => rows.map(([s, r]) => s + r).join(''));
+}
+
+describe('worksheet reader with the WebAssembly scanner', () => {
+  const strings = readSharedStrings(cut(Buffer.from(STRINGS), []), 100);
+
+  it('reads the plain rows itself and stops at the first row it leaves to the reader', () => {
+    const scanner = builtScanner();
+    // C1 is self-closing: it has no value and takes no record, as the reader adds no cell for it.
+    const plain =
+      '<row r="1" spans="1:3"><c r="A1" t="s"><v>0</v></c><c r="B1" s="1"><v>45000</v></c><c r="C1"/></row>\n' +
+      "<row r='2' hidden='1'><c r='B2' t='b'><v>1</v></c><c t=\"e\"></c></row><row/>";
+    const formula = '<row r="9"><c r="A9"><f>1+1</f><v>2</v></c></row>';
+    const bytes = scanner.place(Buffer.from(plain + formula + '</sheetData>'));
+    expect(bytes).not.toBeNull();
+    const records = scanner.scan(0, (bytes as Buffer).length);
+    expect(scanner.stopCause).toBe(ScanStop.Unusual);
+    expect(scanner.stoppedAt).toBe(plain.length);
+    const read: number[][] = [];
+    for (let k = 0; k < records; k++)
+      read.push(
+        Array.from(scanner.records.subarray(scanner.recordsAt + 4 * k, scanner.recordsAt + 4 * k + 2)),
+      );
+    expect(read).toEqual([
+      [ROW_FLAG, 1],
+      [1 | (1 << 24), -1],
+      [2, 1],
+      [ROW_FLAG | 1, 2],
+      [2 | (4 << 24), -1],
+      [3 | (5 << 24), -1],
+      [ROW_FLAG, 0],
+    ]);
+  });
+
+  it('gives the cells, identities, rows and counts the reader alone gives, however the bytes are cut (property)', async () => {
+    const scanner = builtScanner();
+    const sst = await strings;
+    await fc.assert(
+      fc.asyncProperty(rowsArbitrary(), fc.array(fc.nat(), { maxLength: 8 }), async (rows, cuts) => {
+        const bytes = Buffer.from(HEAD + rows + TAIL, 'utf8');
+        const points = cutPoints(bytes.length, cuts);
+        const scanned = await readCells(bytes, points, sst, scanner);
+        expect(scanned).toEqual(await readCells(bytes, points, sst, null));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('reads the fixture rows as the reader alone does', async () => {
+    const sheet = Buffer.from(HEAD + ROWS.join('') + TAIL, 'utf8');
+    const sst = await strings;
+    expect(await readAll(sheet, [], sst, builtScanner())).toEqual(await readAll(sheet, [], sst, null));
   });
 });

@@ -1,6 +1,7 @@
 import { CellBatch, CellTag, kindCode, type SharedStringSource } from './cell.batch';
 import { excelSerialToDate, isTemporal, type NumberKind } from './number-format';
 import { SharedStrings } from './shared-strings';
+import { ROW_FLAG, ScanStop, type SheetScanner, sheetScanner } from './sheet.scan';
 import { hashLongNumberBytes, hashNumberBytes, parsed } from './value.hash';
 import { elements, rootPrefix, rootTagEnd, xmlText } from './xml.text';
 
@@ -18,6 +19,11 @@ export interface WorkbookContext {
    * Default: true.
    */
   byteHashing?: boolean;
+  /**
+   * The WebAssembly scanner that reads the plain rows (sheet.scan.ts); null: every row is read here.
+   * Default: this thread's, when it is built.
+   */
+  scanner?: SheetScanner | null;
 }
 
 /** Per cell style: its number kind's code (0 for none or general), and whether it shows dates. */
@@ -79,18 +85,34 @@ export async function* readSheetRows(
   batch.strings = book.sharedStrings;
   const styles = styleCodes(book.styleKinds);
   const context: WorkbookContext = { ...book, byteHashing: book.byteHashing ?? true };
+  const wasm = book.scanner === undefined ? sheetScanner() : book.scanner;
 
   const scanData = (): void => {
     const t = tags as Tags;
     const bt = bytes as ByteTags;
+    // The scanner reads unprefixed rows, from a copy of the bytes in its memory; the rows it leaves
+    // are read here, in that same copy.
+    const placed = wasm && bt.prefixLength === 0 ? wasm.place(buf) : null;
+    const scanner = placed ? wasm : null;
     // A local: the loops below would load the closure's variable at every step.
-    const b = buf;
+    const b = placed ?? buf;
     let pos = 0;
     // Where </sheetData> is: looked for only once something other than a row follows the rows read
     // (a row that starts right where the last one ended has nothing before it), and then once per
     // chunk, for searching per row would rescan the rest of the chunk every time.
     let dataEnd = NOT_SEARCHED;
     for (;;) {
+      if (scanner) {
+        let stop: ScanStop;
+        do {
+          const records = scanner.scan(pos, b.length);
+          previousRow = addScanned(scanner, records, b, previousRow, t, context, styles, extras, batch);
+          pos = scanner.stoppedAt;
+          stop = scanner.stopCause;
+        } while (stop === ScanStop.Full);
+        if (stop === ScanStop.Incomplete) break;
+        // A row the scanner does not read, or the end of the rows: the loop below takes one step.
+      }
       // Rows follow each other: look at `pos` first, search only when something else is there.
       let rowStart = startsRowAt(b, pos, bt.row) ? pos : b.indexOf(bt.row, pos);
       while (rowStart >= 0 && !endsName(b[rowStart + bt.row.length])) {
@@ -99,13 +121,13 @@ export async function* readSheetRows(
       if (rowStart !== pos && dataEnd === NOT_SEARCHED) dataEnd = b.indexOf(bt.sheetDataClose, pos);
       if (rowStart !== pos && dataEnd >= 0 && (rowStart < 0 || dataEnd < rowStart)) {
         phase = 'tail';
-        addTail(b.subarray(dataEnd));
+        addTail(owned(b.subarray(dataEnd), placed));
         buf = EMPTY;
         return;
       }
       if (rowStart < 0) {
         // Keep enough to recognise a tag cut in two by the chunk boundary.
-        buf = b.subarray(Math.max(pos, b.length - bt.sheetDataClose.length));
+        buf = owned(b.subarray(Math.max(pos, b.length - bt.sheetDataClose.length)), placed);
         return;
       }
       let openEnd = rowStart + bt.row.length;
@@ -131,7 +153,7 @@ export async function* readSheetRows(
       previousRow = rowNumber;
       pos = next;
     }
-    buf = b.subarray(pos);
+    buf = owned(b.subarray(pos), placed);
   };
 
   const addTail = (part: Buffer): void => {
@@ -209,6 +231,14 @@ export async function* readSheetRows(
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/** Bound once: a property of another module, read per record, costs a load through its exports. */
+const ROW_RECORD = ROW_FLAG;
+
+/** Bytes kept past a scan: copied out of the scanner's memory, which the next scan overwrites. */
+function owned(bytes: Buffer, placed: Buffer | null): Buffer {
+  return placed ? Buffer.from(bytes) : bytes;
+}
 
 /** The tags the byte scanner looks for, as bytes. */
 interface ByteTags {
@@ -575,6 +605,48 @@ function readCells(
       batch,
     );
   }
+}
+
+/** The scanner's records, rows and cells, into the batch as readCells would; returns the last row number. */
+function addScanned(
+  scanner: SheetScanner,
+  count: number,
+  b: Buffer,
+  previousRow: number,
+  t: Tags,
+  book: WorkbookContext,
+  styles: StyleCodes,
+  extras: SheetExtras,
+  batch: CellBatch,
+): number {
+  const { records, recordsAt, base } = scanner;
+  for (let k = 0, o = recordsAt; k < count; k++, o += 4) {
+    const head = records[o];
+    if (head & ROW_RECORD) {
+      const r = records[o + 1];
+      previousRow = r > previousRow ? r : previousRow + 1;
+      batch.startRow(previousRow, (head & 1) === 1);
+      continue;
+    }
+    const from = records[o + 2];
+    const to = from < 0 ? -1 : records[o + 3] - base;
+    addCell(
+      b,
+      head >>> 24,
+      head & 0xffffff,
+      records[o + 1],
+      from < 0 ? -1 : from - base,
+      to,
+      -1,
+      -1,
+      t,
+      book,
+      styles,
+      extras,
+      batch,
+    );
+  }
+  return previousRow;
 }
 
 /** Writes one cell's value to the batch; nothing for an empty or error cell. */

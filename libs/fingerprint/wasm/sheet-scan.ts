@@ -1,0 +1,336 @@
+// AssemblyScript, compiled to sheet-scan.wasm by scripts/build-wasm.js: the byte scanner for the common
+// rows of a worksheet part (see ../src/sheet.scan.ts and readSheetRows in ../src/xlsx.sheet.ts).
+//
+// It reads the plain form Excel and most writers produce, whole rows at a time:
+//   <row r=".." ..>  <c r=".." s=".." t=".."><v>text</v></c>  <c ../>  <c ..></c>  </row>   or <row ../>
+// with whitespace between elements, and writes a record per row and per cell. Anything else (a formula,
+// an inline string, whitespace inside a cell, a '<' or '>' in an attribute value, a number too long for
+// 32 bits) stops it at the start of that row, which the JavaScript reader then reads: the two must give
+// the same cells for what this one accepts, and the tests compare them.
+//
+// Records, 4 x i32 each, at `out`:
+//   row:  [ROW | hidden, r]        r: 0 when absent, -1 when not a number (as readUint)
+//   cell: [column | type << 24, style, valueStart, valueEnd]
+//         style -1 when absent or not a number; value -1, -1 when the cell has no <v>.
+
+const ROW: i32 = 0x40000000;
+const RECORD_BYTES: i32 = 16;
+
+// Why scan() stopped: the bytes ran out inside a row; a row it does not read; something other than a
+// row; the records are full. The reason is given with the position of the row (or thing) concerned.
+const INCOMPLETE: i32 = 0;
+const UNUSUAL: i32 = 1;
+const NOT_A_ROW: i32 = 2;
+const FULL: i32 = 3;
+
+// CellType in xlsx.sheet.ts.
+const NUMBER: i32 = 0;
+const SHARED: i32 = 1;
+const FORMULA: i32 = 2;
+const INLINE: i32 = 3;
+const BOOLEAN: i32 = 4;
+const ERROR: i32 = 5;
+const ISO_DATE: i32 = 6;
+const OTHER: i32 = 7;
+
+let stopAt: i32 = 0;
+let stopReason: i32 = 0;
+let records: i32 = 0;
+let write: i32 = 0;
+let limit: i32 = 0;
+
+// The attribute that attribute() last read.
+let nameStart: i32 = 0;
+let nameEnd: i32 = 0;
+let valueStart: i32 = 0;
+let valueEnd: i32 = 0;
+
+export function stoppedAt(): i32 {
+  return stopAt;
+}
+
+export function stopCause(): i32 {
+  return stopReason;
+}
+
+export function recordCount(): i32 {
+  return records;
+}
+
+@inline function at(p: i32): i32 {
+  return <i32>load<u8>(<usize>p);
+}
+
+@inline function isSpace(c: i32): bool {
+  return c == 32 || c == 9 || c == 10 || c == 13;
+}
+
+@inline function endsName(c: i32): bool {
+  return c == 62 || c == 47 || isSpace(c);
+}
+
+// A negative answer of row(): the reason, encoded.
+@inline function fail(reason: i32): i32 {
+  return -1 - reason;
+}
+
+// Scans whole rows of bytes [pos, end) and writes their records at `out` (room for `capacity`).
+export function scan(pos: i32, end: i32, out: i32, capacity: i32): void {
+  records = 0;
+  write = out;
+  limit = out + capacity * RECORD_BYTES;
+  while (true) {
+    let i = pos;
+    while (i < end && isSpace(at(i))) i++;
+    if (i + 5 > end) {
+      stop(pos, INCOMPLETE);
+      return;
+    }
+    if (at(i) != 60 || at(i + 1) != 114 || at(i + 2) != 111 || at(i + 3) != 119 || !endsName(at(i + 4))) {
+      stop(i, NOT_A_ROW);
+      return;
+    }
+    const keptRecords = records;
+    const keptWrite = write;
+    const next = row(i, end);
+    if (next < 0) {
+      // Nothing of a row that was not read to its end.
+      records = keptRecords;
+      write = keptWrite;
+      stop(i, -1 - next);
+      return;
+    }
+    pos = next;
+  }
+}
+
+@inline function stop(position: i32, reason: i32): void {
+  stopAt = position;
+  stopReason = reason;
+}
+
+// One row from its '<': the position after it, or fail(reason).
+@inline function row(i: i32, end: i32): i32 {
+  if (write + RECORD_BYTES > limit) return fail(FULL);
+  i += 4;
+  let r = 0;
+  let hidden = 0;
+  let selfClosing = false;
+  while (true) {
+    if (i >= end) return fail(INCOMPLETE);
+    const c = at(i);
+    if (isSpace(c)) {
+      i++;
+      continue;
+    }
+    if (c == 62) {
+      i++;
+      break;
+    }
+    if (c == 47) {
+      if (i + 1 >= end) return fail(INCOMPLETE);
+      if (at(i + 1) != 62) return fail(UNUSUAL);
+      selfClosing = true;
+      i += 2;
+      break;
+    }
+    const next = attribute(i, end);
+    if (next < 0) return next;
+    const length = nameEnd - nameStart;
+    if (length == 1 && at(nameStart) == 114) {
+      r = decimal(valueStart, valueEnd);
+      if (r == TOO_LONG) return fail(UNUSUAL);
+    } else if (length == 6 && isHidden(nameStart)) {
+      hidden = at(valueStart) == 49 || at(valueStart) == 116 ? 1 : 0;
+    }
+    i = next;
+  }
+  store<i32>(<usize>write, ROW | hidden);
+  store<i32>(<usize>write, r, 4);
+  write += RECORD_BYTES;
+  records++;
+  if (selfClosing) return i;
+  let previousColumn = 0;
+  while (true) {
+    while (i < end && isSpace(at(i))) i++;
+    if (i + 3 > end) return fail(INCOMPLETE);
+    if (at(i) != 60) return fail(UNUSUAL);
+    if (at(i + 1) == 47) {
+      if (i + 6 > end) return fail(INCOMPLETE);
+      if (at(i + 2) != 114 || at(i + 3) != 111 || at(i + 4) != 119 || at(i + 5) != 62) return fail(UNUSUAL);
+      return i + 6;
+    }
+    if (at(i + 1) != 99 || !endsName(at(i + 2))) return fail(UNUSUAL);
+    i = cell(i + 2, end, previousColumn);
+    if (i < 0) return i;
+    previousColumn = lastColumn;
+  }
+}
+
+// The column of the cell that cell() last read.
+let lastColumn: i32 = 0;
+
+// One cell from after its `<c`: the position after it, or fail(reason).
+@inline function cell(i: i32, end: i32, previousColumn: i32): i32 {
+  let column = 0;
+  let style = -1;
+  let type = NUMBER;
+  let selfClosing = false;
+  while (true) {
+    if (i >= end) return fail(INCOMPLETE);
+    const c = at(i);
+    if (isSpace(c)) {
+      i++;
+      continue;
+    }
+    if (c == 62) {
+      i++;
+      break;
+    }
+    if (c == 47) {
+      if (i + 1 >= end) return fail(INCOMPLETE);
+      if (at(i + 1) != 62) return fail(UNUSUAL);
+      selfClosing = true;
+      i += 2;
+      break;
+    }
+    const next = attribute(i, end);
+    if (next < 0) return next;
+    if (nameEnd - nameStart == 1) {
+      const name = at(nameStart);
+      if (name == 114) {
+        column = columnOf(valueStart, valueEnd);
+        if (column < 0) return fail(UNUSUAL);
+      } else if (name == 115) {
+        style = decimal(valueStart, valueEnd);
+        if (style == TOO_LONG) return fail(UNUSUAL);
+      } else if (name == 116) {
+        type = cellType(valueStart, valueEnd);
+      }
+    }
+    i = next;
+  }
+  if (column == 0) column = previousColumn + 1;
+  lastColumn = column;
+  if (selfClosing) return i;
+  let from = -1;
+  let to = -1;
+  if (i + 4 > end) return fail(INCOMPLETE);
+  if (at(i) != 60) return fail(UNUSUAL);
+  if (at(i + 1) == 118 && at(i + 2) == 62) {
+    i += 3;
+    from = i;
+    while (i < end && at(i) != 60) i++;
+    to = i;
+    if (i + 4 > end) return fail(INCOMPLETE);
+    if (at(i + 1) != 47 || at(i + 2) != 118 || at(i + 3) != 62) return fail(UNUSUAL);
+    i += 4;
+    if (i + 4 > end) return fail(INCOMPLETE);
+  }
+  if (at(i) != 60 || at(i + 1) != 47 || at(i + 2) != 99 || at(i + 3) != 62) return fail(UNUSUAL);
+  if (write + RECORD_BYTES > limit) return fail(FULL);
+  store<i32>(<usize>write, column | (type << 24));
+  store<i32>(<usize>write, style, 4);
+  store<i32>(<usize>write, from, 8);
+  store<i32>(<usize>write, to, 12);
+  write += RECORD_BYTES;
+  records++;
+  return i + 4;
+}
+
+// Reads name="value" or name='value' at i into nameStart..valueEnd: the position after it, or
+// fail(reason) for any other form.
+@inline function attribute(i: i32, end: i32): i32 {
+  nameStart = i;
+  while (true) {
+    if (i >= end) return fail(INCOMPLETE);
+    const c = at(i);
+    if (c == 61) break;
+    if (isSpace(c) || c == 62 || c == 47 || c == 34 || c == 39 || c == 60) return fail(UNUSUAL);
+    i++;
+  }
+  nameEnd = i;
+  if (nameEnd == nameStart) return fail(UNUSUAL);
+  if (i + 1 >= end) return fail(INCOMPLETE);
+  const quote = at(i + 1);
+  if (quote != 34 && quote != 39) return fail(UNUSUAL);
+  i += 2;
+  valueStart = i;
+  while (true) {
+    if (i >= end) return fail(INCOMPLETE);
+    const c = at(i);
+    if (c == quote) break;
+    if (c == 60 || c == 62) return fail(UNUSUAL);
+    i++;
+  }
+  valueEnd = i;
+  return i + 1;
+}
+
+const TOO_LONG: i32 = -2;
+
+// readUint's answer for [from, to): the number, -1 when it is empty or not all digits; TOO_LONG past
+// nine digits, where readUint would still read it.
+@inline function decimal(from: i32, to: i32): i32 {
+  if (to <= from) return -1;
+  if (to - from > 9) return TOO_LONG;
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = at(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+// The column of a reference's letters (A1 -> 1), 0 when it has none; -1 past five letters.
+@inline function columnOf(from: i32, to: i32): i32 {
+  let column = 0;
+  for (let i = from; i < to; i++) {
+    const c = at(i);
+    if (c >= 65 && c <= 90) column = column * 26 + c - 64;
+    else if (c >= 97 && c <= 122) column = column * 26 + c - 96;
+    else break;
+    if (i - from >= 5) return -1;
+  }
+  return column;
+}
+
+// cellTypeOf's answer for the `t` attribute's value.
+@inline function cellType(from: i32, to: i32): i32 {
+  const length = to - from;
+  if (length == 1) {
+    const c = at(from);
+    if (c == 115) return SHARED;
+    if (c == 110) return NUMBER;
+    if (c == 98) return BOOLEAN;
+    if (c == 101) return ERROR;
+    if (c == 100) return ISO_DATE;
+    return OTHER;
+  }
+  // "str"
+  if (length == 3 && at(from) == 115 && at(from + 1) == 116 && at(from + 2) == 114) return FORMULA;
+  // "inlineStr"
+  if (
+    length == 9 &&
+    at(from) == 105 &&
+    at(from + 1) == 110 &&
+    at(from + 2) == 108 &&
+    at(from + 3) == 105 &&
+    at(from + 4) == 110 &&
+    at(from + 5) == 101 &&
+    at(from + 6) == 83 &&
+    at(from + 7) == 116 &&
+    at(from + 8) == 114
+  ) {
+    return INLINE;
+  }
+  return OTHER;
+}
+
+// Whether the six bytes at i are "hidden".
+function isHidden(i: i32): bool {
+  return (
+    at(i) == 104 && at(i + 1) == 105 && at(i + 2) == 100 && at(i + 3) == 100 && at(i + 4) == 101 && at(i + 5) == 110
+  );
+}
