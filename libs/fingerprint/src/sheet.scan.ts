@@ -1,5 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import * as path from 'node:path';
+import { wasmInstance } from './wasm.loader';
 
 /**
  * The WebAssembly scanner of worksheet rows (wasm/sheet-scan.ts): it reads the plain rows and cells
@@ -29,15 +28,9 @@ interface ScannerExports {
   recordCount(): number;
 }
 
-/** The part of the WebAssembly API used here (TypeScript's ES libraries do not declare it). */
-interface WebAssemblyApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: object };
-}
-
 /** Records, 4 x i32 each, above the module's own (tiny) data. */
 const OUT = 64 * 1024;
-export const RECORD_CAPACITY = 16 * 1024;
+const RECORD_CAPACITY = 16 * 1024;
 /** Where the bytes to scan are copied. */
 const IN = OUT + RECORD_CAPACITY * 16;
 
@@ -88,36 +81,15 @@ let loaded: SheetScanner | null | undefined;
 
 /**
  * This thread's scanner, or null where the module is not built (a source checkout before
- * `npm run build`): readSheetRows then reads every row itself.
+ * `npm run build`): readSheetRows then reads every row itself. One is enough: a reader uses it only
+ * within one synchronous step.
  */
 export function sheetScanner(): SheetScanner | null {
   if (loaded === undefined) {
-    const file = scannerModule();
-    loaded = file ? instantiate(readFileSync(file)) : null;
+    const exports = wasmInstance<ScannerExports>('sheet-scan');
+    // A module built without room for a chunk (see scripts/build-wasm.js) is not used.
+    loaded =
+      exports && exports.memory.buffer.byteLength >= IN + 1024 * 1024 ? new SheetScanner(exports) : null;
   }
   return loaded;
-}
-
-function instantiate(bytes: Buffer): SheetScanner | null {
-  const api = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
-  const exports = new api.Instance(new api.Module(bytes), {}).exports as ScannerExports;
-  // A module built without room for a chunk (see scripts/build-wasm.js) is not used.
-  return exports.memory.buffer.byteLength >= IN + 1024 * 1024 ? new SheetScanner(exports) : null;
-}
-
-/** The compiled module beside this file, or, running from sources (tests), in the build output. */
-function scannerModule(): string | null {
-  const name = 'sheet-scan.wasm';
-  const beside = path.join(__dirname, name);
-  if (existsSync(beside)) return beside;
-  for (let dir = __dirname; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, 'package.json'))) {
-      const built = path.join(dir, 'dist', path.relative(dir, __dirname), name);
-      if (existsSync(built)) return built;
-      // A build of the benchmarks compiles the sources elsewhere; the module is the main build's.
-      const main = path.join(dir, 'dist', 'libs', 'fingerprint', 'src', name);
-      return existsSync(main) ? main : null;
-    }
-  }
-  return null;
 }
