@@ -1,4 +1,5 @@
 import { hash32 } from '@shadowscan/domain';
+import * as fc from 'fast-check';
 import { SharedStrings } from './shared-strings';
 import { checkHash, Hashed, hashed } from './value.hash';
 
@@ -57,4 +58,35 @@ describe('SharedStrings', () => {
       table.dispose();
     },
   );
+
+  it('gives back the right string whatever the order of look-ups: new ones in order between older ones (property)', () => {
+    // How a sheet reads its strings: each row's new strings come next in the table, its repeated
+    // values anywhere before them.
+    const texts = Array.from({ length: 3000 }, (_, i) =>
+      i % 11 === 0 ? '' : i % 13 === 0 ? `long ${'z'.repeat(260 + (i % 5))}` : `s${i}-${'é'.repeat(i % 3)}`,
+    );
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat({ max: 3 }), fc.nat()), { maxLength: 400 }), (steps) => {
+        // A table of its own per run: what it read before must not decide which path a look-up takes.
+        const table = new SharedStrings();
+        for (const t of texts) table.push(t);
+        let front = 0;
+        for (const [kind, pick] of steps) {
+          // kind 0: the next new string; 1: an older one; 2: the one after an older one; 3: the newest again.
+          const index =
+            kind === 0
+              ? front++ % texts.length
+              : kind === 3
+                ? Math.max(0, front - 1)
+                : pick % Math.max(1, front);
+          for (const i of kind === 2 ? [index, index + 1] : [index]) {
+            if (i >= texts.length) continue;
+            expect(table.textAt(i)).toBe(texts[i]);
+          }
+        }
+        table.dispose();
+      }),
+      { numRuns: 300 },
+    );
+  });
 });

@@ -58,6 +58,13 @@ export class SharedStrings {
   private nextIndex = -1;
   private nextStart = 0;
   /**
+   * The same for the furthest string read so far: a sheet reads its new strings in table order, in
+   * between look-ups of older ones (a repeated customer name), which would otherwise send every new
+   * string to the sum over its block.
+   */
+  private frontIndex = -1;
+  private frontStart = 0;
+  /**
    * Recently read strings, direct-mapped by index: the same few values (a status, a city) are read
    * over and over, and are decoded once.
    */
@@ -121,6 +128,7 @@ export class SharedStrings {
   /** Where string `index` starts among the table's bytes. */
   private startOf(index: number): number {
     if (index === this.nextIndex) return this.nextStart;
+    if (index === this.frontIndex) return this.frontStart;
     const first = index - (index % BLOCK);
     let start = this.blockStart[first / BLOCK];
     for (let i = first; i < index; i++) start += this.lengthAt(i);
@@ -133,6 +141,10 @@ export class SharedStrings {
     const length = this.lengthAt(index);
     this.nextIndex = index + 1;
     this.nextStart = start + length;
+    if (this.nextIndex > this.frontIndex) {
+      this.frontIndex = this.nextIndex;
+      this.frontStart = this.nextStart;
+    }
     let c = this.lastChunk;
     if (!(this.chunkBase[c] <= start && (c + 1 === this.chunkBase.length || this.chunkBase[c + 1] > start))) {
       let low = 0;
