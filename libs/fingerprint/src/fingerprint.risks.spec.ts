@@ -122,6 +122,20 @@ describe('caps on untrusted workbooks', () => {
     bytes.writeUInt32LE(100, at + 24);
     await expectCode(bytes, 'file_too_large', /unzips to/);
   });
+
+  it('stops a small part, read and inflated whole, that inflates past the size its directory declares', async () => {
+    const zip = await JSZip.loadAsync(big);
+    const styles = await zip.file('xl/styles.xml')!.async('string');
+    zip.file('xl/styles.xml', styles.replace('?>', `?><!--${' '.repeat(200_000)}-->`));
+    const bytes = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+    const name = Buffer.from('xl/styles.xml');
+    const at = bytes.lastIndexOf(name) - 46;
+    expect(bytes.readUInt32LE(at)).toBe(0x02014b50);
+    // Compressed to far less than the size below which a part is read whole.
+    expect(bytes.readUInt32LE(at + 20)).toBeLessThan(16 * 1024);
+    bytes.writeUInt32LE(100, at + 24);
+    await expectCode(bytes, 'file_too_large', /unzips to/);
+  });
 });
 
 describe('xlsx reader (property)', () => {
