@@ -270,7 +270,7 @@ function rowsArbitrary() {
     { weight: 1, arbitrary: value.map((v) => ` <v>${v}</v>`) },
     { weight: 1, arbitrary: fc.constant('<v/>') },
   );
-  const cell = fc
+  const anyCell = fc
     .tuple(cellAttributes, fc.option(content, { freq: 8 }))
     .map(([[ref, style, type, other, q, ws], body]) => {
       let tag = '<c';
@@ -280,6 +280,22 @@ function rowsArbitrary() {
       if (other) tag += ` ${other}`;
       return body === null ? `${tag}${ws}/>` : `${tag}${ws}>${body}</c>`;
     });
+  // The form most writers use, which the scanner reads with word compares, and its near misses.
+  const plainCell = fc
+    .tuple(
+      fc.constantFrom('A', 'B', 'K', 'Z', 'AB', 'XFD', 'ZZZZ', 'a', ''),
+      fc.constantFrom('1', '2', '17', '1048576', '', 'x'),
+      fc.option(fc.constantFrom('0', '1', '2', '3', '01', '9', '', '1234567890'), { freq: 2 }),
+      fc.option(fc.constantFrom('s', 'n', 'b', 'e', 'd', 'x', 'str'), { freq: 2 }),
+      value,
+    )
+    .map(([letters, digits, style, type, v]) => {
+      let tag = `<c r="${letters}${digits}"`;
+      if (style !== null) tag += ` s="${style}"`;
+      if (type !== null) tag += ` t="${type}"`;
+      return `${tag}><v>${v}</v></c>`;
+    });
+  const cell = fc.oneof({ weight: 3, arbitrary: plainCell }, { weight: 2, arbitrary: anyCell });
   const row = fc
     .tuple(
       fc.option(fc.constantFrom('1', '2', '3', '5', '8', '13', 'x', '', '12345678901'), { freq: 4 }),

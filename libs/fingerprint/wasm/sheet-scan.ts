@@ -161,6 +161,12 @@ export function scan(pos: i32, end: i32, out: i32, capacity: i32): void {
       return i + 6;
     }
     if (at(i + 1) != 99 || !endsName(at(i + 2))) return fail(UNUSUAL);
+    const quick = plainCell(i, end);
+    if (quick > 0) {
+      i = quick;
+      previousColumn = lastColumn;
+      continue;
+    }
     i = cell(i + 2, end, previousColumn);
     if (i < 0) return i;
     previousColumn = lastColumn;
@@ -236,6 +242,67 @@ let lastColumn: i32 = 0;
   write += RECORD_BYTES;
   records++;
   return i + 4;
+}
+
+// `<c r="A1"` as a little-endian u32 and u16: `<c r` and `="`.
+const CELL_R: u32 = 0x7220633c;
+const EQ_QUOTE: u32 = 0x223d;
+// ` s="` and ` t="`.
+const S_ATTR: u32 = 0x223d7320;
+const T_ATTR: u32 = 0x223d7420;
+// `</v></c>` as a u64, and `<v>` in the low three bytes of a u32.
+const V_C_CLOSE: u64 = 0x3e632f3c3e762f3c;
+const V_OPEN: u32 = 0x3e763c;
+
+// The cell most writers write, `<c r="B2" s="1" t="s"><v>12</v></c>` (s and t optional, in that
+// order, double quotes, nothing else), read with word compares: the position after it, with its
+// record written and lastColumn set; 0 for any other cell (or one the bytes cut), which cell() reads.
+@inline function plainCell(i: i32, end: i32): i32 {
+  if (i + 16 > end || load<u32>(<usize>i) != CELL_R || <u32>load<u16>(<usize>i, 4) != EQ_QUOTE) return 0;
+  let p = i + 6;
+  let column = 0;
+  let letters = 0;
+  while (true) {
+    const c = at(p);
+    if (c < 65 || c > 90) break;
+    column = column * 26 + c - 64;
+    p++;
+    letters++;
+  }
+  if (letters == 0 || letters > 3) return 0;
+  while (p < end && at(p) - 48 <= 9 && at(p) >= 48) p++;
+  if (p + 12 > end || at(p) != 34) return 0;
+  p++;
+  let style = -1;
+  if (load<u32>(<usize>p) == S_ATTR) {
+    p += 4;
+    const from = p;
+    while (p < end && at(p) >= 48 && at(p) <= 57) p++;
+    if (p == from || p - from > 9 || p + 12 > end || at(p) != 34) return 0;
+    style = 0;
+    for (let k = from; k < p; k++) style = style * 10 + at(k) - 48;
+    p++;
+  }
+  let type = NUMBER;
+  if (load<u32>(<usize>p) == T_ATTR) {
+    if (p + 12 > end || at(p + 5) != 34) return 0;
+    type = cellType(p + 4, p + 5);
+    p += 6;
+  }
+  if (at(p) != 62 || (load<u32>(<usize>p, 1) & 0xffffff) != V_OPEN) return 0;
+  p += 4;
+  const from = p;
+  while (p < end && at(p) != 60) p++;
+  if (p + 8 > end || load<u64>(<usize>p) != V_C_CLOSE) return 0;
+  if (write + RECORD_BYTES > limit) return 0;
+  lastColumn = column;
+  store<i32>(<usize>write, column | (type << 24));
+  store<i32>(<usize>write, style, 4);
+  store<i32>(<usize>write, from, 8);
+  store<i32>(<usize>write, p, 12);
+  write += RECORD_BYTES;
+  records++;
+  return p + 8;
 }
 
 // Reads name="value" or name='value' at i into nameStart..valueEnd: the position after it, or
