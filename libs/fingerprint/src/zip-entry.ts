@@ -48,6 +48,14 @@ export class InflateBudget {
   }
 }
 
+/** An entry this reader can inflate: not encrypted, stored or deflated. */
+function assertReadable(entry: ZipEntry): void {
+  if (entry.encrypted) throw new InvalidZipError(`${entry.name} uses zip encryption`);
+  if (entry.method !== 0 && entry.method !== 8) {
+    throw new InvalidZipError(`${entry.name} uses compression method ${entry.method}`);
+  }
+}
+
 async function dataStart(path: string, entry: ZipEntry): Promise<number> {
   const handle = await open(path, 'r');
   try {
@@ -73,10 +81,7 @@ export async function* readEntry(
   budget: InflateBudget,
   signal?: AbortSignal,
 ): AsyncGenerator<Buffer> {
-  if (entry.encrypted) throw new InvalidZipError(`${entry.name} uses zip encryption`);
-  if (entry.method !== 0 && entry.method !== 8) {
-    throw new InvalidZipError(`${entry.name} uses compression method ${entry.method}`);
-  }
+  assertReadable(entry);
   const start = await dataStart(path, entry);
   if (entry.compressedSize === 0) return;
   const source = createReadStream(path, {
@@ -150,10 +155,7 @@ async function readWholeEntry(
   maxBytes: number,
   signal?: AbortSignal,
 ): Promise<Buffer> {
-  if (entry.encrypted) throw new InvalidZipError(`${entry.name} uses zip encryption`);
-  if (entry.method !== 0 && entry.method !== 8) {
-    throw new InvalidZipError(`${entry.name} uses compression method ${entry.method}`);
-  }
+  assertReadable(entry);
   signal?.throwIfAborted();
   const handle = await open(path, 'r');
   let data: Buffer;

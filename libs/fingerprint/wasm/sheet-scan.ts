@@ -115,27 +115,10 @@ export function scan(pos: i32, end: i32, out: i32, capacity: i32): void {
   i += 4;
   let r = 0;
   let hidden = 0;
-  let selfClosing = false;
   while (true) {
-    if (i >= end) return fail(INCOMPLETE);
-    const c = at(i);
-    if (isSpace(c)) {
-      i++;
-      continue;
-    }
-    if (c == 62) {
-      i++;
-      break;
-    }
-    if (c == 47) {
-      if (i + 1 >= end) return fail(INCOMPLETE);
-      if (at(i + 1) != 62) return fail(UNUSUAL);
-      selfClosing = true;
-      i += 2;
-      break;
-    }
-    const next = attribute(i, end);
-    if (next < 0) return next;
+    i = toAttribute(i, end);
+    if (i < 0) return i;
+    if (atTagEnd) break;
     const length = nameEnd - nameStart;
     if (length == 1 && at(nameStart) == 114) {
       r = decimal(valueStart, valueEnd);
@@ -143,8 +126,8 @@ export function scan(pos: i32, end: i32, out: i32, capacity: i32): void {
     } else if (length == 6 && isHidden(nameStart)) {
       hidden = at(valueStart) == 49 || at(valueStart) == 116 ? 1 : 0;
     }
-    i = next;
   }
+  const selfClosing = selfClosed;
   store<i32>(<usize>write, ROW | hidden);
   store<i32>(<usize>write, r, 4);
   write += RECORD_BYTES;
@@ -181,27 +164,10 @@ let lastColumn: i32 = 0;
   let column = 0;
   let style = -1;
   let type = NUMBER;
-  let selfClosing = false;
   while (true) {
-    if (i >= end) return fail(INCOMPLETE);
-    const c = at(i);
-    if (isSpace(c)) {
-      i++;
-      continue;
-    }
-    if (c == 62) {
-      i++;
-      break;
-    }
-    if (c == 47) {
-      if (i + 1 >= end) return fail(INCOMPLETE);
-      if (at(i + 1) != 62) return fail(UNUSUAL);
-      selfClosing = true;
-      i += 2;
-      break;
-    }
-    const next = attribute(i, end);
-    if (next < 0) return next;
+    i = toAttribute(i, end);
+    if (i < 0) return i;
+    if (atTagEnd) break;
     if (nameEnd - nameStart == 1) {
       const name = at(nameStart);
       if (name == 114) {
@@ -214,8 +180,8 @@ let lastColumn: i32 = 0;
         type = cellType(valueStart, valueEnd);
       }
     }
-    i = next;
   }
+  const selfClosing = selfClosed;
   if (column == 0) column = previousColumn + 1;
   lastColumn = column;
   if (selfClosing) return i;
@@ -235,13 +201,18 @@ let lastColumn: i32 = 0;
   }
   if (at(i) != 60 || at(i + 1) != 47 || at(i + 2) != 99 || at(i + 3) != 62) return fail(UNUSUAL);
   if (write + RECORD_BYTES > limit) return fail(FULL);
+  cellRecord(column, type, style, from, to);
+  return i + 4;
+}
+
+// Writes a cell's record (the caller made sure there is room).
+@inline function cellRecord(column: i32, type: i32, style: i32, from: i32, to: i32): void {
   store<i32>(<usize>write, column | (type << 24));
   store<i32>(<usize>write, style, 4);
   store<i32>(<usize>write, from, 8);
   store<i32>(<usize>write, to, 12);
   write += RECORD_BYTES;
   records++;
-  return i + 4;
 }
 
 // `<c r="A1"` as a little-endian u32 and u16: `<c r` and `="`.
@@ -296,13 +267,30 @@ const V_OPEN: u32 = 0x3e763c;
   if (p + 8 > end || load<u64>(<usize>p) != V_C_CLOSE) return 0;
   if (write + RECORD_BYTES > limit) return 0;
   lastColumn = column;
-  store<i32>(<usize>write, column | (type << 24));
-  store<i32>(<usize>write, style, 4);
-  store<i32>(<usize>write, from, 8);
-  store<i32>(<usize>write, p, 12);
-  write += RECORD_BYTES;
-  records++;
+  cellRecord(column, type, style, from, p);
   return p + 8;
+}
+
+// Whether toAttribute() reached the end of the start tag rather than an attribute, and whether that
+// end was `/>`.
+let atTagEnd: bool = false;
+let selfClosed: bool = false;
+
+// Past whitespace in a start tag, the next attribute read by attribute() (atTagEnd false), or the
+// tag's end, `>` or `/>` (atTagEnd true): the position after it, or fail(reason).
+@inline function toAttribute(i: i32, end: i32): i32 {
+  while (i < end && isSpace(at(i))) i++;
+  if (i >= end) return fail(INCOMPLETE);
+  const c = at(i);
+  if (c == 62 || c == 47) {
+    atTagEnd = true;
+    selfClosed = c == 47;
+    if (c == 62) return i + 1;
+    if (i + 1 >= end) return fail(INCOMPLETE);
+    return at(i + 1) == 62 ? i + 2 : fail(UNUSUAL);
+  }
+  atTagEnd = false;
+  return attribute(i, end);
 }
 
 // Reads name="value" or name='value' at i into nameStart..valueEnd: the position after it, or
