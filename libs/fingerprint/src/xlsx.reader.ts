@@ -1,6 +1,7 @@
 import type { WorkbookRisks } from '@shadowscan/domain';
 import { builtInKind, classifyFormat, type NumberKind } from './number-format';
 import { SharedStrings } from './shared-strings';
+import { sheetScanner } from './sheet.scan';
 import type { SheetEvent } from './sheet.source';
 import { emptyExtras, readSharedStrings, readSheetRows, type WorkbookContext } from './xlsx.sheet';
 import { elements, elementTexts } from './xml.text';
@@ -81,8 +82,7 @@ export async function* readXlsxRows(
       styleKinds: stylesXml ? styleKinds(stylesXml) : [],
       sharedStrings: strings,
       byteHashing: reading.byteHashing,
-      // Left undefined, the reader takes this thread's scanner.
-      scanner: reading.wasm ? undefined : null,
+      scanner: reading.wasm ? sheetScanner() : null,
     };
 
     const risks = meta.risks;

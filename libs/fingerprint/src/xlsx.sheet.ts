@@ -628,14 +628,16 @@ function addScanned(
       batch.startRow(previousRow, (head & 1) === 1);
       continue;
     }
-    const from = records[o + 2];
-    const to = from < 0 ? -1 : records[o + 3] - base;
+    // Positions in the scanner's memory, made positions in the placed bytes; -1: no value.
+    const at = records[o + 2];
+    const from = at < 0 ? -1 : at - base;
+    const to = at < 0 ? -1 : records[o + 3] - base;
     addCell(
       b,
       head >>> 24,
       head & 0xffffff,
       records[o + 1],
-      from < 0 ? -1 : from - base,
+      from,
       to,
       -1,
       -1,
