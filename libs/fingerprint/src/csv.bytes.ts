@@ -16,18 +16,28 @@ const EMPTY = Buffer.alloc(0);
  * when it is not. Same dialect rules: RFC 4180 quotes, LF, CRLF or lone CR line breaks, a quote inside
  * an unquoted field kept, text after a closing quote appended. A record cut by the end of a chunk is
  * carried over and read again with the next one, so each batch holds whole records.
+ *
+ * Nothing of a chunk is kept once push() returns, except through the batch (its `bytes`, until the
+ * batch is read): what is carried over is copied into memory of the tokenizer's own. The reader can
+ * therefore read the next chunks into the same few buffers, instead of a fresh one each time.
  */
 export class CsvByteTokenizer {
-  /** The start of a record that the bytes read so far did not complete, and the chunks after it. */
-  private rest: Buffer = EMPTY;
-  private after: Buffer[] = [];
-  private afterBytes = 0;
+  /**
+   * Two buffers used in turn for the bytes carried over: the start of a record that the bytes read so
+   * far did not complete, and the chunks after it, end to end. The unfinished record is copied to
+   * the other one, never to the one the batch's bytes may lie in.
+   */
+  private carries: [Buffer, Buffer] = [EMPTY, EMPTY];
+  private active = 0;
+  /** Bytes carried in the active buffer. */
+  private carried = 0;
+  /** Of those, the unfinished record's own (the rest are chunks pushed after it). */
+  private restLength = 0;
   /** A CR ended the last chunk: a LF that starts the next one belongs to the same line break. */
   private skipLf = false;
   private rowNumber = 0;
   /** Where the field that readQuoted last read ends. */
   private fieldEnd = 0;
-  private scratch: Buffer = EMPTY;
 
   constructor(private readonly delimiter: number) {}
 
@@ -35,18 +45,15 @@ export class CsvByteTokenizer {
   push(chunk: Buffer, batch: CellBatch, last = false): void {
     if (chunk.includes(0)) throw new NotTextError('NUL bytes');
     let b = chunk;
-    if (this.rest.length) {
-      this.after.push(chunk);
-      this.afterBytes += chunk.length;
-      if (this.rest.length + this.afterBytes > MAX_RECORD_CHARS) {
+    if (this.carried) {
+      if (this.carried + chunk.length > MAX_RECORD_CHARS) {
         throw new RecordTooLongError(`a record longer than ${MAX_RECORD_CHARS} characters`);
       }
+      this.carry(chunk);
       // An unfinished record is read again once the bytes after it at least match it: a very long
       // one (a quote never closed) then costs linear time, not quadratic.
-      if (!last && this.afterBytes < this.rest.length) return;
-      b = this.join();
-      this.after = [];
-      this.afterBytes = 0;
+      if (!last && this.carried - this.restLength < this.restLength) return;
+      b = this.carries[this.active].subarray(0, this.carried);
     }
     let pos = 0;
     if (this.skipLf && b.length) {
@@ -59,30 +66,41 @@ export class CsvByteTokenizer {
       if (next === INCOMPLETE) break;
       pos = next;
     }
-    this.rest = b.subarray(pos);
-    if (this.rest.length > MAX_RECORD_CHARS) {
+    if (b.length - pos > MAX_RECORD_CHARS) {
       throw new RecordTooLongError(`a record longer than ${MAX_RECORD_CHARS} characters`);
     }
+    this.keepRest(b, pos);
+  }
+
+  /** Appends a chunk to the bytes carried over, growing their buffer when it is full. */
+  private carry(chunk: Buffer): void {
+    const total = this.carried + chunk.length;
+    let to = this.carries[this.active];
+    if (to.length < total) {
+      const grown = Buffer.allocUnsafe(Math.max(total, to.length * 2));
+      to.copy(grown, 0, 0, this.carried);
+      to = this.carries[this.active] = grown;
+    }
+    chunk.copy(to, this.carried);
+    this.carried = total;
   }
 
   /**
-   * The unfinished record and the chunks after it, end to end, in memory this tokenizer reuses: a
-   * batch's bytes are read before the next push, and a fresh buffer per chunk (nearly every chunk
-   * ends inside a record) cost more in allocation and collection than the copy.
+   * Carries b[pos..] (an unfinished record, or nothing) over to the next push, in the buffer that `b`
+   * is not in: `b` holds the batch's bytes until the batch is read, and a chunk may be reused after.
    */
-  private join(): Buffer {
-    const total = this.rest.length + this.afterBytes;
-    if (this.scratch.length < total) {
-      const scratch = Buffer.allocUnsafe(Math.max(total, this.scratch.length * 2));
-      this.rest.copy(scratch, 0);
-      this.scratch = scratch;
-    } else {
-      // The rest may lie in the scratch itself, further on: copy handles the overlap.
-      this.rest.copy(this.scratch, 0);
+  private keepRest(b: Buffer, pos: number): void {
+    const length = b.length - pos;
+    const other = 1 - this.active;
+    if (length > 0) {
+      if (this.carries[other].length < length) {
+        this.carries[other] = Buffer.allocUnsafe(Math.max(length, 2 * this.carries[other].length));
+      }
+      b.copy(this.carries[other], 0, pos);
     }
-    let at = this.rest.length;
-    for (const chunk of this.after) at += chunk.copy(this.scratch, at);
-    return this.scratch.subarray(0, total);
+    this.active = other;
+    this.carried = length;
+    this.restLength = length;
   }
 
   /** Reads the record at `pos` as a row; returns where the next one starts, or INCOMPLETE. */

@@ -1,7 +1,7 @@
-import { createReadStream } from 'node:fs';
 import { CellBatch } from './cell.batch';
 import { CsvByteTokenizer } from './csv.bytes';
 import { CsvTokenizer, tokenize } from './csv.tokenizer';
+import { readChunks } from './file.chunks';
 import type { BatchEvent, RowEvent, RowsEvent } from './sheet.source';
 import { type SheetCell, sheetCell } from './table.builder';
 import { sniffEncoding, StreamingTextDecoder } from './text.decoding';
@@ -63,9 +63,8 @@ export async function* readCsvRows(
   path: string,
   options: CsvReadOptions = {},
 ): AsyncGenerator<RowsEvent | BatchEvent> {
-  const source = createReadStream(path, { signal: options.signal, highWaterMark: READ_CHUNK_BYTES });
+  const chunks = readChunks(path, READ_CHUNK_BYTES, options.signal);
   try {
-    const chunks = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
     const head: Buffer[] = [];
     let headBytes = 0;
     let ended = false;
@@ -75,10 +74,11 @@ export async function* readCsvRows(
         ended = true;
         break;
       }
-      head.push(next.value);
+      // Copied: a chunk's buffer is read into again two chunks later.
+      head.push(Buffer.from(next.value));
       headBytes += next.value.length;
     }
-    const first = Buffer.concat(head);
+    const first = head.length === 1 ? head[0] : Buffer.concat(head);
     const decoder = new StreamingTextDecoder();
     const text = decoder.decode(first) + (ended ? decoder.end() : '');
     const dialect = sniffDialect(text, options.delimiter);
@@ -91,7 +91,7 @@ export async function* readCsvRows(
       yield* textRows(text.slice(dialect.sepLine.length), rest, decoder, new CsvTokenizer(dialect.delimiter));
     }
   } finally {
-    source.destroy();
+    await chunks.return();
   }
 }
 
