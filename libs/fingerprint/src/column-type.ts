@@ -226,7 +226,9 @@ function charClasses(t: string): number {
     has |= HAS_OF[c];
     only &= ONLY_OF[c];
   }
-  const iso = isDigits(t, 0, 4) && t.charCodeAt(4) === 45;
+  // n >= 5 first: reading past the end gives NaN (no match), but code optimised for in-bounds reads
+  // deoptimises on it, and was compiled again, in every fresh process.
+  const iso = n >= 5 && isDigits(t, 0, 4) && t.charCodeAt(4) === 45;
   if (n >= 8 && n <= 19 && (iso || isDigits(t, n - 4, n))) has |= DATE_SHAPE;
   const first = t.charCodeAt(0);
   if (first === 104 || first === 102 || first === 119) has |= URL_START;
