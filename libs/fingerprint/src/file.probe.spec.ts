@@ -1,4 +1,9 @@
+import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import * as ts from 'typescript';
 import { fileDigest, THREADED_DIGEST_BYTES } from './file.probe';
 import { fingerprintFile } from './index';
 import { useTempDir, writeBytes } from './testing.fixtures';
@@ -30,6 +35,50 @@ describe('fileDigest', () => {
     const missing = fileDigest(tmp.path('gone.bin'), THREADED_DIGEST_BYTES, new AbortController().signal);
     await expect(missing).rejects.toMatchObject({ code: 'ENOENT' });
   });
+
+  it('hashes large files given at once, each to its own digest, and goes on after one is stopped', async () => {
+    const files = await Promise.all(
+      [1, 2, 3].map(async (n) => {
+        const bytes = randomBytes(THREADED_DIGEST_BYTES + n);
+        const path = tmp.path(`many-${n}.bin`);
+        await writeBytes(path, bytes);
+        return { path, size: bytes.length, sha256: sha256(bytes) };
+      }),
+    );
+    const stop = new AbortController();
+    const stopped = fileDigest(files[0].path, files[0].size, stop.signal);
+    const others = files.slice(1).map((f) => fileDigest(f.path, f.size, new AbortController().signal));
+    stop.abort(new Error('not wanted'));
+    await expect(stopped).rejects.toThrow('not wanted');
+    await expect(Promise.all(others)).resolves.toEqual(files.slice(1).map((f) => f.sha256));
+    // And the thread is still there for the next file.
+    await expect(fileDigest(files[0].path, files[0].size, new AbortController().signal)).resolves.toBe(
+      files[0].sha256,
+    );
+  }, 30_000);
+
+  it('does not keep a process alive once its digests are done', async () => {
+    // The module in a process of its own (compiled here: it needs nothing but Node), which reports
+    // how long it ran on after its digest: the thread is kept for later files, but must not hold
+    // the process open, which would stall every command that hashed a large file.
+    const source = readFileSync(join(__dirname, 'file.probe.ts'), 'utf8');
+    const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS } }).outputText;
+    const modulePath = tmp.path('file.probe.js');
+    await writeBytes(modulePath, js);
+    const path = tmp.path('exit.bin');
+    await writeBytes(path, randomBytes(THREADED_DIGEST_BYTES));
+    const script = `
+      const { fileDigest } = require(${JSON.stringify(modulePath)});
+      fileDigest(${JSON.stringify(path)}, ${THREADED_DIGEST_BYTES}, new AbortController().signal).then((hash) => {
+        const done = Date.now();
+        process.on('exit', () => console.log(JSON.stringify({ hash, after: Date.now() - done })));
+      });`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['-e', script]);
+    const { hash, after } = JSON.parse(stdout) as { hash: string; after: number };
+    expect(hash).toBe(sha256(readFileSync(path)));
+    // The idle thread would otherwise be stopped after 5 s.
+    expect(after).toBeLessThan(2_000);
+  }, 30_000);
 
   it('is the sha256 a large CSV fingerprint reports', async () => {
     const lines = ['id,name,note'];
