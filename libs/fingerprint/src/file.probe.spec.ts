@@ -58,13 +58,18 @@ describe('fileDigest', () => {
   }, 30_000);
 
   it('does not keep a process alive once its digests are done', async () => {
-    // The module in a process of its own (compiled here: it needs nothing but Node), which reports
-    // how long it ran on after its digest: the thread is kept for later files, but must not hold
-    // the process open, which would stall every command that hashed a large file.
-    const source = readFileSync(join(__dirname, 'file.probe.ts'), 'utf8');
-    const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS } }).outputText;
+    // The module in a process of its own (compiled here with the one module it imports: they need
+    // nothing but Node), which reports how long it ran on after its digest: the thread is kept for
+    // later files, but must not hold the process open, which would stall every command that hashed
+    // a large file.
+    for (const name of ['file.probe', 'file.chunks']) {
+      const source = readFileSync(join(__dirname, `${name}.ts`), 'utf8');
+      const js = ts.transpileModule(source, {
+        compilerOptions: { module: ts.ModuleKind.CommonJS },
+      }).outputText;
+      await writeBytes(tmp.path(`${name}.js`), js);
+    }
     const modulePath = tmp.path('file.probe.js');
-    await writeBytes(modulePath, js);
     const path = tmp.path('exit.bin');
     await writeBytes(path, randomBytes(THREADED_DIGEST_BYTES));
     const script = `

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { Worker } from 'node:worker_threads';
+import { readChunks } from './file.chunks';
 
 /** Compound File Binary (OLE2) signature: legacy .xls, and the container Office uses for encrypted files. */
 const CFB_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
@@ -15,6 +15,8 @@ export interface FileProbe {
   hasEncryptedPackage: boolean;
 }
 
+const READ_CHUNK_BYTES = 256 * 1024;
+
 /** One pass over the bytes: the hash, and the container sniffing that must happen before any parser. */
 export async function probeFile(path: string, signal: AbortSignal): Promise<FileProbe> {
   const hash = createHash('sha256');
@@ -24,8 +26,8 @@ export async function probeFile(path: string, signal: AbortSignal): Promise<File
   // The marker may straddle two chunks.
   let tail = Buffer.alloc(0);
 
-  for await (const chunk of createReadStream(path, { signal })) {
-    const bytes = chunk as Buffer;
+  // Chunks are read into reused buffers: what is kept of one (head, tail) is a copy (Buffer.concat).
+  for await (const bytes of readChunks(path, READ_CHUNK_BYTES, signal)) {
     hash.update(bytes);
     if (isCfb === undefined) {
       head = Buffer.concat([head, bytes]);
@@ -192,8 +194,6 @@ export function fileDigest(path: string, size: number, signal: AbortSignal): Pro
 
 async function streamDigest(path: string, signal: AbortSignal): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path, { signal, highWaterMark: 256 * 1024 })) {
-    hash.update(chunk as Buffer);
-  }
+  for await (const chunk of readChunks(path, READ_CHUNK_BYTES, signal)) hash.update(chunk);
   return hash.digest('hex');
 }

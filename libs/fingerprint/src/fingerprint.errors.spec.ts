@@ -124,8 +124,8 @@ describe('fingerprintFile on unreadable files', () => {
   it('finds the EncryptedPackage marker across read chunks', async () => {
     const path = tmp.path('secret-far.xlsm');
     const marker = Buffer.from('EncryptedPackage', 'utf16le');
-    // fs streams read 64 KiB chunks: put the marker across the first boundary.
-    const prefix = Buffer.concat([CFB_MAGIC, Buffer.alloc(64 * 1024 - CFB_MAGIC.length - 10, 1)]);
+    // The probe reads 256 KiB chunks: put the marker across the first boundary.
+    const prefix = Buffer.concat([CFB_MAGIC, Buffer.alloc(256 * 1024 - CFB_MAGIC.length - 10, 1)]);
     await writeBytes(path, Buffer.concat([prefix, marker, Buffer.alloc(1000, 1)]));
     await expectUnreadable(path, 'encrypted', /password-protected/);
   });
