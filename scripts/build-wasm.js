@@ -20,6 +20,11 @@ const MODULES = [
     out: 'dist/libs/fingerprint/src/sheet-scan.wasm',
     pages: 64,
   },
+  {
+    source: 'libs/fingerprint/wasm/csv-scan.ts',
+    out: 'dist/libs/fingerprint/src/csv-scan.wasm',
+    pages: 96,
+  },
 ];
 
 for (const { source, out, pages } of MODULES) {

@@ -1,4 +1,5 @@
 import { MAX_COLUMNS } from './limits';
+import type { CsvScanOutput } from './csv.scan';
 import { type CellScalar, normaliseValue } from './normalise';
 import type { NumberKind } from './number-format';
 import type { RowEvent } from './sheet.source';
@@ -183,6 +184,38 @@ export class CellBatch {
     this.values[i] = date;
     hashDate(date);
     this.setHash(i);
+  }
+
+  /**
+   * The records a WebAssembly scanner wrote column-wise (csv.scan.ts), numbered from `firstRowNumber`:
+   * each array copied at once. Their Text cells lie in `bytes`, which must be the bytes scanned; the
+   * cells left for the string path are decoded from them here.
+   */
+  appendScanned(out: CsvScanOutput, firstRowNumber: number): void {
+    const { rows, cells } = out;
+    while (this.rows + rows > this.rowNumber.length) this.growRows();
+    while (this.cells + cells > this.column.length) this.growCells();
+    const r = this.rows;
+    const c = this.cells;
+    for (let k = 0; k < rows; k++) this.rowNumber[r + k] = firstRowNumber + k;
+    this.rowHidden.fill(0, r, r + rows);
+    this.rowDropped.fill(0, r, r + rows);
+    this.rowEnd.set(out.rowEnds.subarray(0, rows), r);
+    this.column.set(out.columns.subarray(0, cells), c);
+    this.tag.set(out.tags.subarray(0, cells), c);
+    this.kind.fill(0, c, c + cells);
+    this.hash.set(out.hashes.subarray(0, cells), c);
+    this.check.set(out.checks.subarray(0, cells), c);
+    this.length.set(out.lengths.subarray(0, cells), c);
+    this.start.set(out.starts.subarray(0, cells), c);
+    this.end.set(out.ends.subarray(0, cells), c);
+    for (let v = 0; v < out.values; v++) {
+      const i = out.valueCells[v];
+      this.values[i] = this.bytes.toString('utf8', this.start[i], this.end[i]);
+    }
+    this.valueCells += out.values;
+    this.rows += rows;
+    this.cells += cells;
   }
 
   private setHash(i: number): void {

@@ -1,4 +1,5 @@
 import { type CellBatch, CellTag } from './cell.batch';
+import { type CsvScanner, CsvScanStop } from './csv.scan';
 import { MAX_RECORD_CHARS, RecordTooLongError } from './csv.tokenizer';
 import { NotTextError } from './text.decoding';
 import { hashTextBytes, scanTextField, scannedField } from './value.hash';
@@ -39,7 +40,14 @@ export class CsvByteTokenizer {
   /** Where the field that readQuoted last read ends. */
   private fieldEnd = 0;
 
-  constructor(private readonly delimiter: number) {}
+  /**
+   * `scanner`: the WebAssembly scanner (csv.scan.ts), which reads the plain records, leaving the others
+   * to readRecord; null, readRecord reads them all.
+   */
+  constructor(
+    private readonly delimiter: number,
+    private readonly scanner: CsvScanner | null = null,
+  ) {}
 
   /** Reads the records completed by `chunk` into `batch`; with `last`, the input ends with it. */
   push(chunk: Buffer, batch: CellBatch, last = false): void {
@@ -61,7 +69,21 @@ export class CsvByteTokenizer {
       this.skipLf = false;
     }
     batch.bytes = b;
+    const scanner = this.scanner?.place(b) ? this.scanner : null;
     while (pos < b.length) {
+      if (scanner) {
+        pos = scanner.scan(pos, this.delimiter, last, batch.cells);
+        batch.appendScanned(scanner.output, this.rowNumber + 1);
+        this.rowNumber += scanner.output.rows;
+        const stop = scanner.stopCause;
+        if (stop === CsvScanStop.Full) continue;
+        if (stop === CsvScanStop.End) {
+          if (scanner.endedWithCr) this.skipLf = true;
+          break;
+        }
+        if (stop === CsvScanStop.Incomplete) break;
+        // Unusual: this record is read here, the next ones by the scanner again.
+      }
       const next = this.readRecord(b, pos, last, batch);
       if (next === INCOMPLETE) break;
       pos = next;

@@ -1,5 +1,6 @@
 import { CellBatch } from './cell.batch';
 import { CsvByteTokenizer } from './csv.bytes';
+import { csvScanner } from './csv.scan';
 import { CsvTokenizer, tokenize } from './csv.tokenizer';
 import { readChunks } from './file.chunks';
 import type { BatchEvent, RowEvent, RowsEvent } from './sheet.source';
@@ -48,6 +49,8 @@ export interface CsvReadOptions {
   delimiter?: string;
   /** false: decode to text and tokenize that, even UTF-8 (see SourceJob.byteHashing). Default: true. */
   byteHashing?: boolean;
+  /** false: the JavaScript tokenizer reads every record, without the WebAssembly scanner. Default: true. */
+  wasm?: boolean;
 }
 
 /** The first bytes, read before anything is tokenized: enough to tell the encoding and the dialect. */
@@ -86,7 +89,11 @@ export async function* readCsvRows(
     const delimiter = dialect.delimiter.charCodeAt(0);
     if (options.byteHashing !== false && decoder.encoding === 'utf-8' && isByteDelimiter(dialect.delimiter)) {
       const skip = sniffEncoding(first).bomLength + Buffer.byteLength(dialect.sepLine);
-      yield* byteRows(first.subarray(skip), rest, new CsvByteTokenizer(delimiter));
+      yield* byteRows(
+        first.subarray(skip),
+        rest,
+        new CsvByteTokenizer(delimiter, options.wasm === false ? null : csvScanner()),
+      );
     } else {
       yield* textRows(text.slice(dialect.sepLine.length), rest, decoder, new CsvTokenizer(dialect.delimiter));
     }

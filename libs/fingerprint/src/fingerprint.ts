@@ -64,8 +64,8 @@ export async function fingerprintFile(
 /**
  * fingerprintFile with the choice of reading path: with `byteHashing: false` every cell takes the
  * string path, which the byte-level fast paths must agree with exactly, and with `wasm: false` the
- * JavaScript reader reads every worksheet row, which the WebAssembly scanner must agree with (tests
- * compare them).
+ * JavaScript readers read every worksheet row and CSV record, which the WebAssembly scanners must agree
+ * with (tests compare them).
  */
 export async function fingerprintWith(
   absPath: string,

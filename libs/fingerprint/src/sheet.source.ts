@@ -55,7 +55,7 @@ export interface SourceJob {
    * paths must agree with it; for tests that check they do.
    */
   byteHashing?: boolean;
-  /** false: the JavaScript reader reads every worksheet row, without the WebAssembly scanner. */
+  /** false: the JavaScript readers read every worksheet row and CSV record, without the WebAssembly scanners. */
   wasm?: boolean;
 }
 
@@ -128,6 +128,7 @@ export async function* readSheetEvents(job: SourceJob, meta: SourceMeta): AsyncG
     signal: job.signal,
     delimiter: format === 'tsv' ? '\t' : undefined,
     byteHashing: job.byteHashing,
+    wasm: job.wasm,
   });
 }
 
