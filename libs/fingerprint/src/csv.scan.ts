@@ -93,7 +93,8 @@ export class CsvScanner {
    * scripts/build-wasm.js): growing it would slow every typed array in the process.
    */
   place(bytes: Buffer): boolean {
-    if (IN + bytes.length > this.memory.length) return false;
+    // One byte more: the scan writes a line break after the bytes.
+    if (IN + bytes.length + 1 > this.memory.length) return false;
     bytes.copy(this.memory, IN);
     this.placedLength = bytes.length;
     return true;

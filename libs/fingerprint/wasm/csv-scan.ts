@@ -34,6 +34,13 @@ const FNV_PRIME: u32 = 0x01000193;
 const CHECK_SEED: u32 = 0x2f6b1a3d;
 const CHECK_PRIME: u32 = 0x9e3779b1;
 
+// What the table says of a byte in an unquoted field: 0 ends the field (the delimiter, LF, CR); else the
+// byte lower-cased, with BAD for a control or non-ASCII byte and SPACE for a space (bits above the byte).
+const BAD: u32 = 0x100;
+const SPACE: u32 = 0x200;
+let table: usize = 0;
+let tableDelimiter: i32 = -1;
+
 // Where the output arrays are (layout()), and their room.
 let columns: usize = 0;
 let hashes: usize = 0;
@@ -67,7 +74,8 @@ let k: u32 = 0;
 let low: u32 = 0;
 
 // Sets the output arrays out at `out`, in this order: columns, hashes, checks, lengths, starts, ends,
-// valueCells (u32 x cells each), rowEnds (u32 x rows), tags (u8 x cells). Returns where they end.
+// valueCells (u32 x cells each), rowEnds (u32 x rows), tags (u8 x cells); then the byte table (u16 x
+// 256). Returns where they end.
 export function layout(out: i32, cells: i32, rows: i32, columnLimit: i32): i32 {
   const size = <usize>cells << 2;
   columns = <usize>out;
@@ -79,10 +87,24 @@ export function layout(out: i32, cells: i32, rows: i32, columnLimit: i32): i32 {
   valueCells = ends + size;
   rowEnds = valueCells + size;
   tags = rowEnds + (<usize>rows << 2);
+  table = (tags + <usize>cells + 1) & ~(<usize>1);
+  tableDelimiter = -1;
   cellCapacity = cells;
   rowCapacity = rows;
   maxColumns = columnLimit;
-  return <i32>(tags + <usize>cells);
+  return <i32>(table + 512);
+}
+
+function buildTable(d: i32): void {
+  for (let c = 0; c < 256; c++) {
+    let t: u32 = <u32>c;
+    if (c == d || c == LF || c == CR) t = 0;
+    else if (c >= 65 && c <= 90) t = <u32>c + 32;
+    else if (c == 32) t = 32 | SPACE;
+    else if (c < 32 || c >= 127) t = <u32>c | BAD;
+    store<u16>(table + (<usize>c << 1), <u16>t);
+  }
+  tableDelimiter = d;
 }
 
 export function stoppedAt(): i32 {
@@ -121,7 +143,10 @@ export function endedWithCr(): i32 {
 }
 
 // Reads the records of the bytes [from, to) at `bytes`, from `from` on; `last`: no bytes follow them.
+// The byte after them is overwritten (a line break, where unquoted fields stop without a bounds check).
 export function scan(bytes: i32, from: i32, to: i32, delimiter: i32, last: i32, firstCell: i32): void {
+  if (delimiter != tableDelimiter) buildTable(delimiter);
+  store<u8>(<usize>(bytes + to), <u8>LF);
   base = bytes;
   cellBase = firstCell;
   rowCount = 0;
@@ -175,34 +200,45 @@ function record(i: i32, end: i32, d: i32, last: bool): i32 {
       }
       i = close + 1;
     } else {
-      // Found and hashed in one pass, as scanTextField; the running hashes in locals (a global is
-      // written to memory at every step).
+      // Found and hashed in one pass, as scanTextField, two characters a step: the hashes in locals (a
+      // global is written to memory at every step), each byte's meaning from the table, and no bounds
+      // check (scan() put a line break after the bytes).
       let fnv = FNV_BASIS;
       let check = CHECK_SEED;
       let pending: u32 = 0;
-      let previousSpace = true;
-      let plain = true;
+      // BAD, or SPACE for a space after a space; `previous` is SPACE after one (and at the start).
+      let wrong: u32 = 0;
+      let previous: u32 = SPACE;
       let j = i;
-      for (; j < end; j++) {
-        let c = at(j);
-        if (c == d || c == LF || c == CR) break;
-        if (c >= 65 && c <= 90) c += 32;
-        else if (c == 32) {
-          if (previousSpace) plain = false;
-        } else if (c < 32 || c >= 127) plain = false;
-        previousSpace = c == 32;
-        fnv = (fnv ^ <u32>c) * FNV_PRIME;
-        if ((j - i) & 1) check = checkStep(check, pending | (<u32>c << 16));
-        else pending = <u32>c;
+      while (true) {
+        const t0 = <u32>load<u16>(table + (<usize>at(j) << 1));
+        if (t0 == 0) break;
+        wrong |= t0 & (BAD | previous);
+        previous = t0 & SPACE;
+        const c0 = t0 & 0xff;
+        fnv = (fnv ^ c0) * FNV_PRIME;
+        j++;
+        const t1 = <u32>load<u16>(table + (<usize>at(j) << 1));
+        if (t1 == 0) {
+          pending = c0;
+          break;
+        }
+        wrong |= t1 & (BAD | previous);
+        previous = t1 & SPACE;
+        const c1 = t1 & 0xff;
+        fnv = (fnv ^ c1) * FNV_PRIME;
+        check = checkStep(check, c0 | (c1 << 16));
+        j++;
       }
       h = fnv;
       k = check;
       low = pending;
+      const plain = wrong == 0 && previous == 0;
       if (j == end && !last) return fail(INCOMPLETE);
       if (j > i) {
         if (column > maxColumns) return fail(UNUSUAL);
         if (cellCount == cellCapacity) return fail(FULL);
-        addCell(column, i, j, plain && !previousSpace);
+        addCell(column, i, j, plain);
       }
       i = j;
     }
