@@ -28,14 +28,22 @@ interface ScannerExports {
   recordCount(): number;
 }
 
-/** Records, 4 x i32 each, above the module's own (tiny) data. */
+/** Records, 4 x i32 each, above the module's own (tiny) data; then 16 bytes per record for hashed numbers. */
 const OUT = 64 * 1024;
 const RECORD_CAPACITY = 16 * 1024;
+const SIDE = OUT + RECORD_CAPACITY * 16;
 /** Where the bytes to scan are copied. */
-const IN = OUT + RECORD_CAPACITY * 16;
+const IN = SIDE + RECORD_CAPACITY * 16;
 
 /** Set in the first field of a row's record (a cell's holds its column and type). */
 export const ROW_FLAG = 0x40000000;
+
+/**
+ * A cell record's type for a number the scanner parsed and hashed, as value.hash.ts's hashNumberBytes
+ * does: record k's value is `numbers[numbersAt + 2k]` and its hashes `words[hashesAt + 4k]` and the word
+ * after; the text's length (valueEnd - valueStart) is its normal form's.
+ */
+export const HASHED_NUMBER = 8;
 
 export class SheetScanner {
   private readonly bytes: Buffer;
@@ -44,10 +52,17 @@ export class SheetScanner {
   readonly recordsAt = OUT >> 2;
   /** Where placed bytes start in the memory: record positions minus this are positions in them. */
   readonly base = IN;
+  /** The memory as f64s and as u32s, for hashed numbers (see HASHED_NUMBER). */
+  readonly numbers: Float64Array;
+  readonly numbersAt = SIDE >> 3;
+  readonly words: Uint32Array;
+  readonly hashesAt = (SIDE + 8) >> 2;
 
   constructor(private readonly wasm: ScannerExports) {
     this.bytes = Buffer.from(wasm.memory.buffer);
     this.records = new Int32Array(wasm.memory.buffer);
+    this.numbers = new Float64Array(wasm.memory.buffer);
+    this.words = new Uint32Array(wasm.memory.buffer);
   }
 
   /**

@@ -1,8 +1,10 @@
 import * as fc from 'fast-check';
+import { hash32 } from '@shadowscan/domain';
 import { rowEvents } from './cell.batch';
 import { SharedStrings } from './shared-strings';
-import { ROW_FLAG, ScanStop, type SheetScanner, sheetScanner } from './sheet.scan';
+import { HASHED_NUMBER, ROW_FLAG, ScanStop, type SheetScanner, sheetScanner } from './sheet.scan';
 import type { RowEvent } from './sheet.source';
+import { checkHash } from './value.hash';
 import { emptyExtras, readSharedStrings, readSheetRows, type WorkbookContext } from './xlsx.sheet';
 
 const HEAD =
@@ -247,6 +249,15 @@ function rowsArbitrary() {
     '1E+3',
     '45000',
     '-0',
+    '-0.0',
+    '10.50',
+    '0.000001',
+    '0.0000001',
+    '123456789012345',
+    '-98765.4321',
+    '.5',
+    '5.',
+    '-',
     '007',
     'abc',
     'a &amp; b',
@@ -343,12 +354,16 @@ describe('worksheet reader with the WebAssembly scanner', () => {
     expect(read).toEqual([
       [ROW_FLAG, 1],
       [1 | (1 << 24), -1],
-      [2, 1],
+      // A number in its normal form: parsed and hashed by the scanner, as hashNumberBytes would.
+      [2 | (HASHED_NUMBER << 24), 1],
       [ROW_FLAG | 1, 2],
       [2 | (4 << 24), -1],
       [3 | (5 << 24), -1],
       [ROW_FLAG, 0],
     ]);
+    expect(scanner.numbers[scanner.numbersAt + 2 * 2]).toBe(45000);
+    expect(scanner.words[scanner.hashesAt + 4 * 2]).toBe(hash32('45000'));
+    expect(scanner.words[scanner.hashesAt + 4 * 2 + 1]).toBe(checkHash('45000'));
   });
 
   it('gives the cells, identities, rows and counts the reader alone gives, however the bytes are cut (property)', async () => {

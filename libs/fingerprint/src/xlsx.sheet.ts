@@ -1,8 +1,8 @@
 import { CellBatch, CellTag, kindCode, type SharedStringSource } from './cell.batch';
 import { excelSerialToDate, isTemporal, type NumberKind } from './number-format';
 import { SharedStrings } from './shared-strings';
-import { ROW_FLAG, ScanStop, type SheetScanner, sheetScanner } from './sheet.scan';
-import { hashLongNumberBytes, hashNumberBytes, parsed } from './value.hash';
+import { HASHED_NUMBER, ROW_FLAG, ScanStop, type SheetScanner, sheetScanner } from './sheet.scan';
+import { Hashed, hashed, hashLongNumberBytes, hashNumberBytes, parsed } from './value.hash';
 import { elements, rootPrefix, rootTagEnd, xmlText } from './xml.text';
 
 export interface WorkbookContext {
@@ -234,6 +234,7 @@ const EMPTY = Buffer.alloc(0);
 
 /** Bound once: a property of another module, read per record, costs a load through its exports. */
 const ROW_RECORD = ROW_FLAG;
+const HASHED_NUMBER_TYPE = HASHED_NUMBER;
 
 /** Bytes kept past a scan: copied out of the scanner's memory, which the next scan overwrites. */
 function owned(bytes: Buffer, placed: Buffer | null): Buffer {
@@ -619,7 +620,7 @@ function addScanned(
   extras: SheetExtras,
   batch: CellBatch,
 ): number {
-  const { records, recordsAt, base } = scanner;
+  const { records, recordsAt, base, numbers, numbersAt, words, hashesAt } = scanner;
   for (let k = 0, o = recordsAt; k < count; k++, o += 4) {
     const head = records[o];
     if (head & ROW_RECORD) {
@@ -628,25 +629,28 @@ function addScanned(
       batch.startRow(previousRow, (head & 1) === 1);
       continue;
     }
+    let type = head >>> 24;
+    const style = records[o + 1];
+    if (type === HASHED_NUMBER_TYPE) {
+      // Parsed and hashed by the scanner, unless its style makes it a date (read as a number below).
+      if (book.byteHashing && !(style >= 0 && styles.temporal[style])) {
+        hashed[Hashed.Hash] = words[hashesAt + 4 * k];
+        hashed[Hashed.Check] = words[hashesAt + 4 * k + 1];
+        hashed[Hashed.Length] = records[o + 3] - records[o + 2];
+        batch.addNumber(
+          head & 0xffffff,
+          numbers[numbersAt + 2 * k],
+          style >= 0 && style < styles.kind.length ? styles.kind[style] : 0,
+        );
+        continue;
+      }
+      type = CellType.Number;
+    }
     // Positions in the scanner's memory, made positions in the placed bytes; -1: no value.
     const at = records[o + 2];
     const from = at < 0 ? -1 : at - base;
     const to = at < 0 ? -1 : records[o + 3] - base;
-    addCell(
-      b,
-      head >>> 24,
-      head & 0xffffff,
-      records[o + 1],
-      from,
-      to,
-      -1,
-      -1,
-      t,
-      book,
-      styles,
-      extras,
-      batch,
-    );
+    addCell(b, type, head & 0xffffff, style, from, to, -1, -1, t, book, styles, extras, batch);
   }
   return previousRow;
 }

@@ -12,6 +12,10 @@
 //   row:  [ROW | hidden, r]        r: 0 when absent, -1 when not a number (as readUint)
 //   cell: [column | type << 24, style, valueStart, valueEnd]
 //         style -1 when absent or not a number; value -1, -1 when the cell has no <v>.
+// After the records' room (`capacity` records), 16 bytes per record: for a number cell whose value is
+// already its normal form (value.hash.ts's hashNumberBytes: plain decimal, at most 15 digits, no
+// trailing fractional zero), its type is HASHED_NUMBER and these hold its value (f64) and the hashes of
+// its text (hash32, checkHash; the text's length is its normal form's).
 
 const ROW: i32 = 0x40000000;
 const RECORD_BYTES: i32 = 16;
@@ -32,12 +36,16 @@ const BOOLEAN: i32 = 4;
 const ERROR: i32 = 5;
 const ISO_DATE: i32 = 6;
 const OTHER: i32 = 7;
+// A NUMBER whose value and hashes the scanner wrote (see above).
+const HASHED_NUMBER: i32 = 8;
 
 let stopAt: i32 = 0;
 let stopReason: i32 = 0;
 let records: i32 = 0;
 let write: i32 = 0;
 let limit: i32 = 0;
+// Where the 16 bytes per record of hashed numbers start.
+let side: i32 = 0;
 
 // The attribute that attribute() last read.
 let nameStart: i32 = 0;
@@ -79,6 +87,7 @@ export function scan(pos: i32, end: i32, out: i32, capacity: i32): void {
   records = 0;
   write = out;
   limit = out + capacity * RECORD_BYTES;
+  side = limit;
   while (true) {
     let i = pos;
     while (i < end && isSpace(at(i))) i++;
@@ -207,6 +216,7 @@ let lastColumn: i32 = 0;
 
 // Writes a cell's record (the caller made sure there is room).
 @inline function cellRecord(column: i32, type: i32, style: i32, from: i32, to: i32): void {
+  if (type == NUMBER && from >= 0 && hashNumber(from, to, side + records * 16)) type = HASHED_NUMBER;
   store<i32>(<usize>write, column | (type << 24));
   store<i32>(<usize>write, style, 4);
   store<i32>(<usize>write, from, 8);
@@ -388,4 +398,83 @@ function isHidden(i: i32): bool {
   return (
     at(i) == 104 && at(i + 1) == 105 && at(i + 2) == 100 && at(i + 3) == 100 && at(i + 4) == 101 && at(i + 5) == 110
   );
+}
+
+// value.hash.ts's hashes: FNV-1a and the check hash, each finished with murmur3's mixer.
+const FNV_BASIS: u32 = 0x811c9dc5;
+const FNV_PRIME: u32 = 0x01000193;
+const CHECK_SEED: u32 = 0x2f6b1a3d;
+const CHECK_PRIME: u32 = 0x9e3779b1;
+
+@inline function fmix32(x: u32): u32 {
+  x ^= x >>> 16;
+  x *= 0x85ebca6b;
+  x ^= x >>> 13;
+  x *= 0xc2b2ae35;
+  x ^= x >>> 16;
+  return x;
+}
+
+@inline function checkStep(key: u32, units: u32): u32 {
+  const m = (key + units) * CHECK_PRIME;
+  return m ^ (m >>> 15);
+}
+
+// Exact powers of ten, 10^0 .. 10^15.
+const POWERS_OF_TEN: StaticArray<f64> = [
+  1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
+
+// value.hash.ts's hashNumberBytes for the text [from, to): when it is a number written in its normal
+// form, writes its value and its text's hashes at `out` and returns true; false for anything else,
+// which the JavaScript reader reads as before. The two must agree bit for bit (the tests compare them).
+function hashNumber(from: i32, to: i32, out: i32): bool {
+  let i = from;
+  const negative = at(i) == 45;
+  if (negative) i++;
+  if (i >= to) return false;
+  let mantissa: f64 = 0;
+  let digits = 0;
+  if (at(i) == 48) {
+    i++;
+    digits = 1;
+  } else {
+    while (i < to && at(i) >= 48 && at(i) <= 57) {
+      mantissa = mantissa * 10 + <f64>(at(i) - 48);
+      i++;
+      digits++;
+    }
+    if (digits == 0) return false;
+  }
+  let fraction = 0;
+  if (i < to) {
+    if (at(i) != 46) return false;
+    i++;
+    let leadingZeros = 0;
+    while (i < to && at(i) >= 48 && at(i) <= 57) {
+      const d = at(i) - 48;
+      if (d == 0 && mantissa == 0) leadingZeros++;
+      mantissa = mantissa * 10 + <f64>d;
+      fraction++;
+      i++;
+    }
+    if (i != to || fraction == 0 || at(to - 1) == 48 || leadingZeros > 5) return false;
+  }
+  if (digits + fraction > 15 || (negative && mantissa == 0)) return false;
+  const magnitude = fraction ? mantissa / unchecked(POWERS_OF_TEN[fraction]) : mantissa;
+  let h = FNV_BASIS;
+  let k = CHECK_SEED;
+  let low: u32 = 0;
+  for (let j = from; j < to; j++) {
+    const c = <u32>at(j);
+    h = (h ^ c) * FNV_PRIME;
+    if ((j - from) & 1) k = checkStep(k, low | (c << 16));
+    else low = c;
+  }
+  const length = to - from;
+  if (length & 1) k = checkStep(k, low);
+  store<f64>(<usize>out, negative ? -magnitude : magnitude);
+  store<u32>(<usize>out, fmix32(h), 8);
+  store<u32>(<usize>out, fmix32(k ^ <u32>length), 12);
+  return true;
 }
