@@ -632,16 +632,18 @@ function addScanned(
     let type = head >>> 24;
     const style = records[o + 1];
     if (type === HASHED_NUMBER_TYPE) {
-      // Parsed and hashed by the scanner, unless its style makes it a date (read as a number below).
-      if (book.byteHashing && !(style >= 0 && styles.temporal[style])) {
+      // Parsed and hashed by the scanner: its value (a date's serial) needs no reading again.
+      const kind = style >= 0 && style < styles.kind.length ? styles.kind[style] : 0;
+      const value = numbers[numbersAt + 2 * k];
+      if (style >= 0 && styles.temporal[style]) {
+        addSerial(value, head & 0xffffff, kind, book, batch);
+        continue;
+      }
+      if (book.byteHashing) {
         hashed[Hashed.Hash] = words[hashesAt + 4 * k];
         hashed[Hashed.Check] = words[hashesAt + 4 * k + 1];
         hashed[Hashed.Length] = records[o + 3] - records[o + 2];
-        batch.addNumber(
-          head & 0xffffff,
-          numbers[numbersAt + 2 * k],
-          style >= 0 && style < styles.kind.length ? styles.kind[style] : 0,
-        );
+        batch.addNumber(head & 0xffffff, value, kind);
         continue;
       }
       type = CellType.Number;
@@ -677,11 +679,7 @@ function addCell(
       const kind = style >= 0 && style < styles.kind.length ? styles.kind[style] : 0;
       if (style >= 0 && styles.temporal[style]) {
         const n = readNumber(b, valueStart, valueEnd);
-        if (!Number.isFinite(n)) return;
-        const date = excelSerialToDate(n, book.date1904);
-        if (!date) batch.addValue(column, n);
-        else if (book.byteHashing) batch.addDate(column, date, kind);
-        else batch.addValue(column, date, kind);
+        if (Number.isFinite(n)) addSerial(n, column, kind, book, batch);
       } else if (
         book.byteHashing &&
         (hashNumberBytes(b, valueStart, valueEnd) || hashLongNumberBytes(b, valueStart, valueEnd))
@@ -729,6 +727,14 @@ function addCell(
       return;
     }
   }
+}
+
+/** A number in a date or time format: a Date when it is one Excel can show, else the number. */
+function addSerial(n: number, column: number, kind: number, book: WorkbookContext, batch: CellBatch): void {
+  const date = excelSerialToDate(n, book.date1904);
+  if (!date) batch.addValue(column, n);
+  else if (book.byteHashing) batch.addDate(column, date, kind);
+  else batch.addValue(column, date, kind);
 }
 
 /** The visible text of a rich or plain string item (its inner XML): its `<t>` runs, without phonetic guides. */
