@@ -292,7 +292,7 @@ function hashQuoted(from: i32, to: i32): bool {
 
 // A non-empty field [from, to): hashed when `plain` (a plain number in its canonical form), else listed
 // for the string path.
-function addCell(column: i32, from: i32, to: i32, plain: bool): void {
+@inline function addCell(column: i32, from: i32, to: i32, plain: bool): void {
   const at4 = <usize>cellCount << 2;
   store<u32>(columns + at4, column);
   store<u32>(starts + at4, from - base);
@@ -306,7 +306,9 @@ function addCell(column: i32, from: i32, to: i32, plain: bool): void {
   }
   let length = to - from;
   const first = at(from);
-  if ((first >= 48 && first <= 57) || first == 43 || first == 45) {
+  // Only a number written with a `+` or ending in a fractional zero (a negative zero does too) has a
+  // canonical form other than its text: other fields keep the hashes made on the way.
+  if (first == 43 || (at(to - 1) == 48 && ((first >= 48 && first <= 57) || first == 45))) {
     const canonicalEnd = canonicalNumberEnd(from, to);
     if (canonicalEnd == MINUS_ZERO) {
       h = FNV_BASIS;
