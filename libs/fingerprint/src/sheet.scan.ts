@@ -23,6 +23,7 @@ export const enum ScanStop {
 interface ScannerExports {
   memory: { buffer: ArrayBuffer };
   scan(pos: number, end: number, out: number, capacity: number): void;
+  scanStrings(pos: number, end: number, out: number, capacity: number): void;
   stoppedAt(): number;
   stopCause(): number;
   recordCount(): number;
@@ -79,6 +80,15 @@ export class SheetScanner {
   /** Scans whole rows of the placed bytes [pos, end); returns the records written. */
   scan(pos: number, end: number): number {
     this.wasm.scan(IN + pos, IN + end, OUT, RECORD_CAPACITY);
+    return this.wasm.recordCount();
+  }
+
+  /**
+   * Reads the plain shared string items of the placed bytes [pos, end): returns the records written,
+   * [textStart, textEnd] each (positions in the memory; minus `base`, in the placed bytes).
+   */
+  scanStrings(pos: number, end: number): number {
+    this.wasm.scanStrings(IN + pos, IN + end, OUT, RECORD_CAPACITY);
     return this.wasm.recordCount();
   }
 

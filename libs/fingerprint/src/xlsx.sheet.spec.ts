@@ -366,6 +366,61 @@ describe('worksheet reader with the WebAssembly scanner', () => {
     expect(scanner.words[scanner.hashesAt + 4 * 2 + 1]).toBe(checkHash('45000'));
   });
 
+  it('reads plain shared string items itself and stops at the first one it leaves to the reader', () => {
+    const scanner = builtScanner();
+    const plain = '<si><t>Paris</t></si>\n<si/><si><t xml:space="preserve"> Lyon </t></si>';
+    const bytes = scanner.place(Buffer.from(plain + '<si><t>a &amp; b</t></si></sst>')) as Buffer;
+    const records = scanner.scanStrings(0, bytes.length);
+    expect(scanner.stopCause).toBe(ScanStop.Unusual);
+    expect(scanner.stoppedAt).toBe(plain.length);
+    const texts: string[] = [];
+    for (let k = 0; k < records; k++) {
+      const o = scanner.recordsAt + 4 * k;
+      texts.push(
+        bytes.toString('utf8', scanner.records[o] - scanner.base, scanner.records[o + 1] - scanner.base),
+      );
+    }
+    expect(texts).toEqual(['Paris', '', ' Lyon ']);
+  });
+
+  it('reads the shared strings the reader alone reads, however the bytes are cut (property)', async () => {
+    const scanner = builtScanner();
+    const item = fc.constantFrom(
+      '<si><t>Paris</t></si>',
+      '<si><t xml:space="preserve"> Lyon </t></si>',
+      '<si><t>São Paulo 東京</t></si>',
+      '<si><t></t></si>',
+      '<si/>',
+      '<si><t/></si>',
+      '<si><t>a_x000D_b</t></si>',
+      '<si><t>a_b</t></si>',
+      '<si><t>x &amp; y</t></si>',
+      '<si><r><t>Ber</t></r><r><t>lin</t></r></si>',
+      '<si><t>ph</t><rPh><t>ignored</t></rPh></si>',
+      '<si count="1"><t>attr</t></si>',
+      '<si><t>a</t> </si>',
+      '\n',
+      ' ',
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(item, { maxLength: 30 }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        async (items, cuts) => {
+          const bytes = Buffer.from(`<?xml version="1.0"?><sst xmlns="x">${items.join('')}</sst>`, 'utf8');
+          const points = cutPoints(bytes.length, cuts);
+          const texts = (strings: SharedStrings) =>
+            Array.from({ length: strings.length }, (_, i) => strings.get(i));
+          const scanned = await readSharedStrings(cut(bytes, points), 1000, new SharedStrings(), scanner);
+          const read = await readSharedStrings(cut(bytes, points), 1000, new SharedStrings(), null);
+          expect(texts(scanned)).toEqual(texts(read));
+          expect(scanned.length).toBe(items.filter((i) => i.startsWith('<si')).length);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
   it('gives the cells, identities, rows and counts the reader alone gives, however the bytes are cut (property)', async () => {
     const scanner = builtScanner();
     const sst = await strings;

@@ -785,6 +785,7 @@ export async function readSharedStrings(
   chunks: AsyncIterable<Buffer>,
   maxStrings: number,
   strings = new SharedStrings(),
+  wasm: SheetScanner | null = sheetScanner(),
 ): Promise<SharedStrings> {
   let buf: Buffer = EMPTY;
   let tags: Tags | null = null;
@@ -802,15 +803,34 @@ export async function readSharedStrings(
       siClose = Buffer.from(`</${prefix}si>`, 'latin1');
       p = Buffer.byteLength(prefix);
     }
-    const b = buf;
+    // The scanner reads the plain items, from a copy of the bytes in its memory; the others are read
+    // here, in that same copy.
+    const placed = wasm && p === 0 ? wasm.place(buf) : null;
+    const scanner = placed ? wasm : null;
+    const b = placed ?? buf;
     let pos = 0;
     for (;;) {
+      if (scanner) {
+        let stop: ScanStop;
+        do {
+          const count = scanner.scanStrings(pos, b.length);
+          const { records, recordsAt, base } = scanner;
+          for (let k = 0, o = recordsAt; k < count; k++, o += 4) {
+            strings.pushBytes(b, records[o] - base, records[o + 1] - base);
+          }
+          if (strings.length > maxStrings) throw new Error(`more than ${maxStrings} shared strings`);
+          pos = scanner.stoppedAt;
+          stop = scanner.stopCause;
+        } while (stop === ScanStop.Full);
+        if (stop === ScanStop.Incomplete) break;
+        // Something else: the loop below takes one step.
+      }
       let start = indexNear(b, siOpen, pos);
       while (start >= 0 && b[start + siOpen.length] !== undefined && !endsName(b[start + siOpen.length])) {
         start = indexNear(b, siOpen, start + 1);
       }
       if (start < 0 || b[start + siOpen.length] === undefined) {
-        buf = b.subarray(start < 0 ? Math.max(pos, b.length - siOpen.length) : start);
+        buf = owned(b.subarray(start < 0 ? Math.max(pos, b.length - siOpen.length) : start), placed);
         return;
       }
       let open = start + siOpen.length;
@@ -834,7 +854,7 @@ export async function readSharedStrings(
       if (strings.length > maxStrings) throw new Error(`more than ${maxStrings} shared strings`);
       pos = end;
     }
-    buf = b.subarray(pos);
+    buf = owned(b.subarray(pos), placed);
   };
   for await (const chunk of chunks) {
     let rest = chunk;

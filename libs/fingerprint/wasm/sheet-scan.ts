@@ -113,6 +113,80 @@ export function scan(pos: i32, end: i32, out: i32, capacity: i32): void {
   }
 }
 
+// Reads the plain items of a shared strings part, `<si><t>text</t></si>` (any attributes on <t>, no `&`
+// or `_x` escape in the text) and `<si/>`, from `pos`, with whitespace between them: a record
+// [textStart, textEnd] per item, positions in memory (equal for an empty one). Anything else stops it
+// at that item (or thing), for the JavaScript reader, with the same reasons as scan().
+export function scanStrings(pos: i32, end: i32, out: i32, capacity: i32): void {
+  records = 0;
+  write = out;
+  limit = out + capacity * RECORD_BYTES;
+  while (true) {
+    let i = pos;
+    while (i < end && isSpace(at(i))) i++;
+    if (i + 5 > end) {
+      stop(pos, INCOMPLETE);
+      return;
+    }
+    if (at(i) != 60 || at(i + 1) != 115 || at(i + 2) != 105) {
+      stop(i, NOT_A_ROW);
+      return;
+    }
+    if (write + RECORD_BYTES > limit) {
+      stop(i, FULL);
+      return;
+    }
+    const next = stringItem(i, end);
+    if (next < 0) {
+      stop(i, -1 - next);
+      return;
+    }
+    pos = next;
+  }
+}
+
+// One item from its `<si`: the position after it with its record written, or fail(reason).
+@inline function stringItem(i: i32, end: i32): i32 {
+  const c = at(i + 3);
+  if (c == 47) {
+    if (at(i + 4) != 62) return fail(UNUSUAL);
+    stringRecord(i, i);
+    return i + 5;
+  }
+  if (c != 62) return fail(UNUSUAL);
+  const p = i + 4;
+  if (p + 3 > end) return fail(INCOMPLETE);
+  if (at(p) != 60 || at(p + 1) != 116 || !endsName(at(p + 2))) return fail(UNUSUAL);
+  let open = p + 2;
+  while (open < end && at(open) != 62) open++;
+  if (open >= end) return fail(INCOMPLETE);
+  if (at(open - 1) == 47) return fail(UNUSUAL);
+  let j = open + 1;
+  while (j < end) {
+    const t = at(j);
+    if (t == 60 || t == 38) break;
+    if (t == 95) {
+      if (j + 1 >= end) return fail(INCOMPLETE);
+      if (at(j + 1) == 120) return fail(UNUSUAL);
+    }
+    j++;
+  }
+  if (j + 9 > end) return fail(INCOMPLETE);
+  // `</t></si>` as a u64 and a byte.
+  if (load<u64>(<usize>j) != T_SI_CLOSE || at(j + 8) != 62) return fail(UNUSUAL);
+  stringRecord(open + 1, j);
+  return j + 9;
+}
+
+const T_SI_CLOSE: u64 = 0x69732f3c3e742f3c;
+
+@inline function stringRecord(from: i32, to: i32): void {
+  store<i32>(<usize>write, from);
+  store<i32>(<usize>write, to, 4);
+  write += RECORD_BYTES;
+  records++;
+}
+
 @inline function stop(position: i32, reason: i32): void {
   stopAt = position;
   stopReason = reason;
