@@ -73,16 +73,18 @@ export async function* readXlsxRows(
   const stylesXml = await text(stylesPath);
   const stringsEntry = find(stringsPath);
   const strings = new SharedStrings();
+  const scanner = reading.wasm ? sheetScanner() : null;
   try {
     if (stringsEntry) {
-      await readSharedStrings(readEntry(path, stringsEntry, budget, signal), MAX_SHARED_STRINGS, strings);
+      const entry = readEntry(path, stringsEntry, budget, signal);
+      await readSharedStrings(entry, MAX_SHARED_STRINGS, strings, scanner);
     }
     const book: WorkbookContext = {
       date1904,
       styleKinds: stylesXml ? styleKinds(stylesXml) : [],
       sharedStrings: strings,
       byteHashing: reading.byteHashing,
-      scanner: reading.wasm ? sheetScanner() : null,
+      scanner,
     };
 
     const risks = meta.risks;
