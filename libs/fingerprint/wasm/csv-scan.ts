@@ -14,6 +14,17 @@
 // and end (positions in the scanned bytes); per record the batch index after its last cell; and the
 // indexes of the cells left for the string path.
 
+import {
+  canonicalNumberEnd,
+  CHECK_SEED,
+  checkStep,
+  fmix32,
+  FNV_BASIS,
+  FNV_PRIME,
+  MINUS_ZERO,
+  NOT_A_NUMBER,
+} from './text-hash';
+
 const LF: i32 = 10;
 const CR: i32 = 13;
 const QUOTE: i32 = 34;
@@ -28,11 +39,6 @@ const END: i32 = 3; // every record read
 const TEXT: u8 = 1;
 const VALUE: u8 = 4;
 
-// value.hash.ts's hashes: FNV-1a and the check hash, each finished with murmur3's mixer.
-const FNV_BASIS: u32 = 0x811c9dc5;
-const FNV_PRIME: u32 = 0x01000193;
-const CHECK_SEED: u32 = 0x2f6b1a3d;
-const CHECK_PRIME: u32 = 0x9e3779b1;
 
 // What the table says of a byte in an unquoted field: 0 ends the field (the delimiter, LF, CR); else the
 // byte lower-cased, with BAD for a control or non-ASCII byte and SPACE for a space (bits above the byte).
@@ -262,10 +268,6 @@ function record(i: i32, end: i32, d: i32, last: bool): i32 {
   else low = <u32>c;
 }
 
-@inline function checkStep(key: u32, units: u32): u32 {
-  const m = (key + units) * CHECK_PRIME;
-  return m ^ (m >>> 15);
-}
 
 // hashTextBytes's test and running hashes for a quoted field's text [from, to): whether it is plain.
 function hashQuoted(from: i32, to: i32): bool {
@@ -330,41 +332,4 @@ function hashQuoted(from: i32, to: i32): bool {
   store<u32>(lengths + at4, length);
   store<u8>(tags + <usize>cellCount, TEXT);
   cellCount++;
-}
-
-@inline function fmix32(x: u32): u32 {
-  x ^= x >>> 16;
-  x *= 0x85ebca6b;
-  x ^= x >>> 13;
-  x *= 0xc2b2ae35;
-  x ^= x >>> 16;
-  return x;
-}
-
-const NOT_A_NUMBER: i32 = -1;
-const MINUS_ZERO: i32 = -2;
-
-// value.hash.ts's canonicalNumberEnd: for text matching `[+-]?(0|[1-9]\d*)(\.\d+)?`, where its canonical
-// form ends (no trailing fractional zeros), MINUS_ZERO for a negative zero, NOT_A_NUMBER for other text.
-function canonicalNumberEnd(from: i32, to: i32): i32 {
-  let i = from;
-  const sign = at(i);
-  if (sign == 43 || sign == 45) i++;
-  if (i >= to) return NOT_A_NUMBER;
-  if (at(i) == 48) i++;
-  else if (at(i) >= 49 && at(i) <= 57) {
-    while (i < to && at(i) >= 48 && at(i) <= 57) i++;
-  } else return NOT_A_NUMBER;
-  let end = to;
-  if (i < to) {
-    if (at(i) != 46) return NOT_A_NUMBER;
-    const dot = i++;
-    const digits = i;
-    while (i < to && at(i) >= 48 && at(i) <= 57) i++;
-    if (i == digits || i != to) return NOT_A_NUMBER;
-    while (end > dot + 1 && at(end - 1) == 48) end--;
-    if (end == dot + 1) end = dot;
-  }
-  if (sign == 45 && end - from == 2 && at(from + 1) == 48) return MINUS_ZERO;
-  return end;
 }

@@ -17,6 +17,8 @@
 // trailing fractional zero), its type is HASHED_NUMBER and these hold its value (f64) and the hashes of
 // its text (hash32, checkHash; the text's length is its normal form's).
 
+import { CHECK_SEED, checkStep, fmix32, FNV_BASIS, FNV_PRIME } from './text-hash';
+
 const ROW: i32 = 0x40000000;
 const RECORD_BYTES: i32 = 16;
 
@@ -472,26 +474,6 @@ function isHidden(i: i32): bool {
   return (
     at(i) == 104 && at(i + 1) == 105 && at(i + 2) == 100 && at(i + 3) == 100 && at(i + 4) == 101 && at(i + 5) == 110
   );
-}
-
-// value.hash.ts's hashes: FNV-1a and the check hash, each finished with murmur3's mixer.
-const FNV_BASIS: u32 = 0x811c9dc5;
-const FNV_PRIME: u32 = 0x01000193;
-const CHECK_SEED: u32 = 0x2f6b1a3d;
-const CHECK_PRIME: u32 = 0x9e3779b1;
-
-@inline function fmix32(x: u32): u32 {
-  x ^= x >>> 16;
-  x *= 0x85ebca6b;
-  x ^= x >>> 13;
-  x *= 0xc2b2ae35;
-  x ^= x >>> 16;
-  return x;
-}
-
-@inline function checkStep(key: u32, units: u32): u32 {
-  const m = (key + units) * CHECK_PRIME;
-  return m ^ (m >>> 15);
 }
 
 // Exact powers of ten, 10^0 .. 10^15.
