@@ -86,17 +86,11 @@ export function recordCount(): i32 {
 
 // Scans whole rows of bytes [pos, end) and writes their records at `out` (room for `capacity`).
 export function scan(pos: i32, end: i32, out: i32, capacity: i32): void {
-  records = 0;
-  write = out;
-  limit = out + capacity * RECORD_BYTES;
+  startRecords(out, capacity);
   side = limit;
   while (true) {
-    let i = pos;
-    while (i < end && isSpace(at(i))) i++;
-    if (i + 5 > end) {
-      stop(pos, INCOMPLETE);
-      return;
-    }
+    const i = nextThing(pos, end);
+    if (i < 0) return;
     if (at(i) != 60 || at(i + 1) != 114 || at(i + 2) != 111 || at(i + 3) != 119 || !endsName(at(i + 4))) {
       stop(i, NOT_A_ROW);
       return;
@@ -120,16 +114,10 @@ export function scan(pos: i32, end: i32, out: i32, capacity: i32): void {
 // [textStart, textEnd] per item, positions in memory (equal for an empty one). Anything else stops it
 // at that item (or thing), for the JavaScript reader, with the same reasons as scan().
 export function scanStrings(pos: i32, end: i32, out: i32, capacity: i32): void {
-  records = 0;
-  write = out;
-  limit = out + capacity * RECORD_BYTES;
+  startRecords(out, capacity);
   while (true) {
-    let i = pos;
-    while (i < end && isSpace(at(i))) i++;
-    if (i + 5 > end) {
-      stop(pos, INCOMPLETE);
-      return;
-    }
+    const i = nextThing(pos, end);
+    if (i < 0) return;
     if (at(i) != 60 || at(i + 1) != 115 || at(i + 2) != 105) {
       stop(i, NOT_A_ROW);
       return;
@@ -187,6 +175,25 @@ const T_SI_CLOSE: u64 = 0x69732f3c3e742f3c;
   store<i32>(<usize>write, to, 4);
   write += RECORD_BYTES;
   records++;
+}
+
+// Starts a scan's records at `out`, with room for `capacity`.
+@inline function startRecords(out: i32, capacity: i32): void {
+  records = 0;
+  write = out;
+  limit = out + capacity * RECORD_BYTES;
+}
+
+// Past whitespace from `pos`, where the next thing starts; -1, having stopped the scan as INCOMPLETE at
+// `pos`, when fewer than five bytes are left (no row or item is shorter).
+@inline function nextThing(pos: i32, end: i32): i32 {
+  let i = pos;
+  while (i < end && isSpace(at(i))) i++;
+  if (i + 5 > end) {
+    stop(pos, INCOMPLETE);
+    return -1;
+  }
+  return i;
 }
 
 @inline function stop(position: i32, reason: i32): void {
