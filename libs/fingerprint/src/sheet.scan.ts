@@ -46,6 +46,9 @@ export const ROW_FLAG = 0x40000000;
  */
 export const HASHED_NUMBER = 8;
 
+/** A cell record's type for a shared string whose index the scanner read: `records[indexesAt + 4k]`. */
+export const SHARED_INDEX = 9;
+
 export class SheetScanner {
   private readonly bytes: Buffer;
   /** The memory as i32s; records start at recordsAt. */
@@ -58,6 +61,7 @@ export class SheetScanner {
   readonly numbersAt = SIDE >> 3;
   readonly words: Uint32Array;
   readonly hashesAt = (SIDE + 8) >> 2;
+  readonly indexesAt = SIDE >> 2;
 
   constructor(private readonly wasm: ScannerExports) {
     this.bytes = Buffer.from(wasm.memory.buffer);

@@ -2,7 +2,14 @@ import * as fc from 'fast-check';
 import { hash32 } from '@shadowscan/domain';
 import { rowEvents } from './cell.batch';
 import { SharedStrings } from './shared-strings';
-import { HASHED_NUMBER, ROW_FLAG, ScanStop, type SheetScanner, sheetScanner } from './sheet.scan';
+import {
+  HASHED_NUMBER,
+  ROW_FLAG,
+  ScanStop,
+  SHARED_INDEX,
+  type SheetScanner,
+  sheetScanner,
+} from './sheet.scan';
 import type { RowEvent } from './sheet.source';
 import { checkHash } from './value.hash';
 import { emptyExtras, readSharedStrings, readSheetRows, type WorkbookContext } from './xlsx.sheet';
@@ -353,7 +360,8 @@ describe('worksheet reader with the WebAssembly scanner', () => {
       );
     expect(read).toEqual([
       [ROW_FLAG, 1],
-      [1 | (1 << 24), -1],
+      // A shared string whose index the scanner read.
+      [1 | (SHARED_INDEX << 24), -1],
       // A number in its normal form: parsed and hashed by the scanner, as hashNumberBytes would.
       [2 | (HASHED_NUMBER << 24), 1],
       [ROW_FLAG | 1, 2],
@@ -361,6 +369,7 @@ describe('worksheet reader with the WebAssembly scanner', () => {
       [3 | (5 << 24), -1],
       [ROW_FLAG, 0],
     ]);
+    expect(scanner.records[scanner.indexesAt + 4 * 1]).toBe(0);
     expect(scanner.numbers[scanner.numbersAt + 2 * 2]).toBe(45000);
     expect(scanner.words[scanner.hashesAt + 4 * 2]).toBe(hash32('45000'));
     expect(scanner.words[scanner.hashesAt + 4 * 2 + 1]).toBe(checkHash('45000'));

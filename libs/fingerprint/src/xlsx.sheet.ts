@@ -1,7 +1,14 @@
 import { CellBatch, CellTag, kindCode, type SharedStringSource } from './cell.batch';
 import { excelSerialToDate, isTemporal, type NumberKind } from './number-format';
 import { SharedStrings } from './shared-strings';
-import { HASHED_NUMBER, ROW_FLAG, ScanStop, type SheetScanner, sheetScanner } from './sheet.scan';
+import {
+  HASHED_NUMBER,
+  ROW_FLAG,
+  ScanStop,
+  SHARED_INDEX,
+  type SheetScanner,
+  sheetScanner,
+} from './sheet.scan';
 import { Hashed, hashed, hashLongNumberBytes, hashNumberBytes, parsed } from './value.hash';
 import { elements, rootPrefix, rootTagEnd, xmlText } from './xml.text';
 
@@ -235,6 +242,7 @@ const EMPTY = Buffer.alloc(0);
 /** Bound once: a property of another module, read per record, costs a load through its exports. */
 const ROW_RECORD = ROW_FLAG;
 const HASHED_NUMBER_TYPE = HASHED_NUMBER;
+const SHARED_INDEX_TYPE = SHARED_INDEX;
 
 /** Bytes kept past a scan: copied out of the scanner's memory, which the next scan overwrites. */
 function owned(bytes: Buffer, placed: Buffer | null): Buffer {
@@ -620,7 +628,7 @@ function addScanned(
   extras: SheetExtras,
   batch: CellBatch,
 ): number {
-  const { records, recordsAt, base, numbers, numbersAt, words, hashesAt } = scanner;
+  const { records, recordsAt, base, numbers, numbersAt, words, hashesAt, indexesAt } = scanner;
   for (let k = 0, o = recordsAt; k < count; k++, o += 4) {
     const head = records[o];
     if (head & ROW_RECORD) {
@@ -630,6 +638,10 @@ function addScanned(
       continue;
     }
     let type = head >>> 24;
+    if (type === SHARED_INDEX_TYPE) {
+      addShared(records[indexesAt + 4 * k], head & 0xffffff, book, batch);
+      continue;
+    }
     const style = records[o + 1];
     if (type === HASHED_NUMBER_TYPE) {
       // Parsed and hashed by the scanner: its value (a date's serial) needs no reading again.
@@ -693,13 +705,7 @@ function addCell(
     }
     case CellType.Shared: {
       const index = valueStart < 0 ? -1 : readUint(b, valueStart, valueEnd);
-      if (index < 0) return;
-      if (book.byteHashing && book.sharedStrings.hashEntry(index)) {
-        batch.addHashed(column, CellTag.Shared, index, index);
-        return;
-      }
-      const text = book.sharedStrings.get(index);
-      if (text) batch.addValue(column, text);
+      if (index >= 0) addShared(index, column, book, batch);
       return;
     }
     case CellType.Formula:
@@ -727,6 +733,16 @@ function addCell(
       return;
     }
   }
+}
+
+/** Shared string `index`: hashed where it is stored when it is plain text, else as its text. */
+function addShared(index: number, column: number, book: WorkbookContext, batch: CellBatch): void {
+  if (book.byteHashing && book.sharedStrings.hashEntry(index)) {
+    batch.addHashed(column, CellTag.Shared, index, index);
+    return;
+  }
+  const text = book.sharedStrings.get(index);
+  if (text) batch.addValue(column, text);
 }
 
 /** A number in a date or time format: a Date when it is one Excel can show, else the number. */

@@ -15,7 +15,8 @@
 // After the records' room (`capacity` records), 16 bytes per record: for a number cell whose value is
 // already its normal form (value.hash.ts's hashNumberBytes: plain decimal, at most 15 digits, no
 // trailing fractional zero), its type is HASHED_NUMBER and these hold its value (f64) and the hashes of
-// its text (hash32, checkHash; the text's length is its normal form's).
+// its text (hash32, checkHash; the text's length is its normal form's); for a shared string cell whose
+// index is at most nine digits, its type is SHARED_INDEX and the first four hold the index.
 
 import { CHECK_SEED, checkStep, fmix32, FNV_BASIS, FNV_PRIME } from './text-hash';
 
@@ -38,8 +39,9 @@ const BOOLEAN: i32 = 4;
 const ERROR: i32 = 5;
 const ISO_DATE: i32 = 6;
 const OTHER: i32 = 7;
-// A NUMBER whose value and hashes the scanner wrote (see above).
+// A NUMBER whose value and hashes the scanner wrote, and a SHARED cell whose index it read (see above).
 const HASHED_NUMBER: i32 = 8;
+const SHARED_INDEX: i32 = 9;
 
 let stopAt: i32 = 0;
 let stopReason: i32 = 0;
@@ -300,6 +302,13 @@ let lastColumn: i32 = 0;
 // Writes a cell's record (the caller made sure there is room).
 @inline function cellRecord(column: i32, type: i32, style: i32, from: i32, to: i32): void {
   if (type == NUMBER && from >= 0 && hashNumber(from, to, side + records * 16)) type = HASHED_NUMBER;
+  else if (type == SHARED && from >= 0) {
+    const index = decimal(from, to);
+    if (index >= 0) {
+      store<i32>(<usize>(side + records * 16), index);
+      type = SHARED_INDEX;
+    }
+  }
   store<i32>(<usize>write, column | (type << 24));
   store<i32>(<usize>write, style, 4);
   store<i32>(<usize>write, from, 8);
