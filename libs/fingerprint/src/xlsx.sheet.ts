@@ -48,6 +48,11 @@ function styleCodes(kinds: readonly NumberKind[]): StyleCodes {
   return codes;
 }
 
+/** The number-format kind code of a cell's style; 0 for none, or for a style the workbook does not have. */
+function kindOf(styles: StyleCodes, style: number): number {
+  return style >= 0 && style < styles.kind.length ? styles.kind[style] : 0;
+}
+
 /** What a worksheet says about itself besides its cells. */
 export interface SheetExtras {
   hiddenColumns: number[];
@@ -645,7 +650,7 @@ function addScanned(
     const style = records[o + 1];
     if (type === HASHED_NUMBER_TYPE) {
       // Parsed and hashed by the scanner: its value (a date's serial) needs no reading again.
-      const kind = style >= 0 && style < styles.kind.length ? styles.kind[style] : 0;
+      const kind = kindOf(styles, style);
       const value = numbers[numbersAt + 2 * k];
       if (style >= 0 && styles.temporal[style]) {
         addSerial(value, head & 0xffffff, kind, book, batch);
@@ -688,7 +693,7 @@ function addCell(
   switch (type) {
     case CellType.Number: {
       if (valueStart < 0 || valueEnd <= valueStart) return;
-      const kind = style >= 0 && style < styles.kind.length ? styles.kind[style] : 0;
+      const kind = kindOf(styles, style);
       if (style >= 0 && styles.temporal[style]) {
         const n = readNumber(b, valueStart, valueEnd);
         if (Number.isFinite(n)) addSerial(n, column, kind, book, batch);

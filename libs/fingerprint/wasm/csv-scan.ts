@@ -18,11 +18,14 @@ import {
   canonicalNumberEnd,
   CHECK_SEED,
   checkStep,
-  fmix32,
+  finish,
   FNV_BASIS,
   FNV_PRIME,
+  hashRange,
   MINUS_ZERO,
   NOT_A_NUMBER,
+  textCheck,
+  textHash,
 } from './text-hash';
 
 const LF: i32 = 10;
@@ -261,12 +264,6 @@ function record(i: i32, end: i32, d: i32, last: bool): i32 {
   return i;
 }
 
-// One character into the running hashes; `offset`: its place in the normal form.
-@inline function step(c: i32, offset: i32): void {
-  h = (h ^ <u32>c) * FNV_PRIME;
-  if (offset & 1) k = checkStep(k, low | (<u32>c << 16));
-  else low = <u32>c;
-}
 
 
 // hashTextBytes's test and running hashes for a quoted field's text [from, to): whether it is plain.
@@ -310,25 +307,24 @@ function hashQuoted(from: i32, to: i32): bool {
   const first = at(from);
   // Only a number written with a `+` or ending in a fractional zero (a negative zero does too) has a
   // canonical form other than its text: other fields keep the hashes made on the way.
+  let rehashed = false;
   if (first == 43 || (at(to - 1) == 48 && ((first >= 48 && first <= 57) || first == 45))) {
     const canonicalEnd = canonicalNumberEnd(from, to);
     if (canonicalEnd == MINUS_ZERO) {
-      h = FNV_BASIS;
-      k = CHECK_SEED;
-      step(48, 0);
+      // "0", the byte after the minus.
+      hashRange(from + 1, from + 2);
+      rehashed = true;
       length = 1;
     } else if (canonicalEnd != NOT_A_NUMBER && (canonicalEnd != to || first == 43)) {
       const start = first == 43 ? from + 1 : from;
-      h = FNV_BASIS;
-      k = CHECK_SEED;
-      low = 0;
-      for (let j = start; j < canonicalEnd; j++) step(at(j), j - start);
+      hashRange(start, canonicalEnd);
+      rehashed = true;
       length = canonicalEnd - start;
     }
   }
-  if (length & 1) k = checkStep(k, low);
-  store<u32>(hashes + at4, fmix32(h));
-  store<u32>(checks + at4, fmix32(k ^ <u32>length));
+  if (!rehashed) finish(h, k, low, length);
+  store<u32>(hashes + at4, textHash);
+  store<u32>(checks + at4, textCheck);
   store<u32>(lengths + at4, length);
   store<u8>(tags + <usize>cellCount, TEXT);
   cellCount++;

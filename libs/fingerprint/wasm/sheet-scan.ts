@@ -18,7 +18,7 @@
 // its text (hash32, checkHash; the text's length is its normal form's); for a shared string cell whose
 // index is at most nine digits, its type is SHARED_INDEX and the first four hold the index.
 
-import { CHECK_SEED, checkStep, fmix32, FNV_BASIS, FNV_PRIME } from './text-hash';
+import { hashRange, textCheck, textHash } from './text-hash';
 
 const ROW: i32 = 0x40000000;
 const RECORD_BYTES: i32 = 16;
@@ -534,19 +534,9 @@ function hashNumber(from: i32, to: i32, out: i32): bool {
   }
   if (digits + fraction > 15 || (negative && mantissa == 0)) return false;
   const magnitude = fraction ? mantissa / unchecked(POWERS_OF_TEN[fraction]) : mantissa;
-  let h = FNV_BASIS;
-  let k = CHECK_SEED;
-  let low: u32 = 0;
-  for (let j = from; j < to; j++) {
-    const c = <u32>at(j);
-    h = (h ^ c) * FNV_PRIME;
-    if ((j - from) & 1) k = checkStep(k, low | (c << 16));
-    else low = c;
-  }
-  const length = to - from;
-  if (length & 1) k = checkStep(k, low);
+  hashRange(from, to);
   store<f64>(<usize>out, negative ? -magnitude : magnitude);
-  store<u32>(<usize>out, fmix32(h), 8);
-  store<u32>(<usize>out, fmix32(k ^ <u32>length), 12);
+  store<u32>(<usize>out, textHash, 8);
+  store<u32>(<usize>out, textCheck, 12);
   return true;
 }

@@ -53,3 +53,29 @@ export function canonicalNumberEnd(from: i32, to: i32): i32 {
   if (sign == 45 && end - from == 2 && at(from + 1) == 48) return MINUS_ZERO;
   return end;
 }
+
+// What finish() and hashRange() made: hash32 and checkHash of a normal form.
+export let textHash: u32 = 0;
+export let textCheck: u32 = 0;
+
+// Finishes the running hashes of a normal form `length` characters long: FNV `h`, check `k`, and `low`,
+// the character still unpaired when the length is odd (value.hash.ts's setHashed).
+@inline export function finish(h: u32, k: u32, low: u32, length: i32): void {
+  if (length & 1) k = checkStep(k, low);
+  textHash = fmix32(h);
+  textCheck = fmix32(k ^ <u32>length);
+}
+
+// The hashes of the ASCII bytes [from, to), which are their own normal form (value.hash.ts's hashRange).
+export function hashRange(from: i32, to: i32): void {
+  let h = FNV_BASIS;
+  let k = CHECK_SEED;
+  let low: u32 = 0;
+  for (let j = from; j < to; j++) {
+    const c = <u32>at(j);
+    h = (h ^ c) * FNV_PRIME;
+    if ((j - from) & 1) k = checkStep(k, low | (c << 16));
+    else low = c;
+  }
+  finish(h, k, low, to - from);
+}
