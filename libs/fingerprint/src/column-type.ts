@@ -231,9 +231,12 @@ function charClasses(t: string): number {
   const iso = n >= 5 && isDigits(t, 0, 4) && t.charCodeAt(4) === 45;
   if (n >= 8 && n <= 19 && (iso || isDigits(t, n - 4, n))) has |= DATE_SHAPE;
   const first = t.charCodeAt(0);
-  if (first === 104 || first === 102 || first === 119) has |= URL_START;
-  if (first === 48 && n >= 2) has |= LEADING_ZERO;
-  if (n <= 5) has |= SHORT;
+  // One `|=` whatever the value: optimised code deoptimises at an operation it has not yet seen run,
+  // such as a `has |= LEADING_ZERO` reached by the first value with a leading zero, mid-read.
+  has |=
+    (first === 104 || first === 102 || first === 119 ? URL_START : 0) |
+    (first === 48 && n >= 2 ? LEADING_ZERO : 0) |
+    (n <= 5 ? SHORT : 0);
   if (only & MAY_BE_NUMBER && isPlainNumberText(t)) has |= PLAIN_NUMBER_FORM;
   return has | only;
 }
@@ -274,8 +277,10 @@ function isPlainNumberText(t: string): boolean {
   const n = t.length;
   let i = t.charCodeAt(0) === 45 ? 1 : 0;
   const intStart = i;
+  // Both tests run for every value, not the second only after a leading zero (see the `has |=` above).
+  const leadingZero = t.charCodeAt(intStart) === 48;
   while (i < n && t.charCodeAt(i) >= 48 && t.charCodeAt(i) <= 57) i++;
-  if (i === intStart || (t.charCodeAt(intStart) === 48 && i - intStart > 1)) return false;
+  if (i === intStart || (i - intStart > 1 && leadingZero)) return false;
   if (i === n) return true;
   if (t.charCodeAt(i) !== 46) return false;
   const fraction = ++i;

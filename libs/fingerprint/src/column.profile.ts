@@ -179,11 +179,21 @@ export class ColumnAccumulator {
    * @param typedCap distinct values classified one by one; later values are sampled
    * @param keptValues distinct values kept as text for the profile's `values`
    */
+  /** Distinct values materialised when first seen: those classified one by one or kept as text. */
+  private readonly materialised: number;
+
   constructor(
     private readonly exactCap: number,
     private readonly typedCap = exactCap,
     private readonly keptValues = exactCap,
-  ) {}
+  ) {
+    this.materialised = Math.min(exactCap, Math.max(typedCap, keptValues));
+    // Assigned again after their initialisers: V8 takes a field written only once for a constant, and
+    // code it optimised on that is thrown away when the field first changes, mid-read (the first
+    // overflow, the first doubling of the stride).
+    this.overflowed = false;
+    this.stride = FIRST_STRIDE;
+  }
 
   /** Adds a non-empty cell given as an object (the string path). */
   add(cell: ProfiledCell): void {
@@ -220,13 +230,12 @@ export class ColumnAccumulator {
         if (slot >= this.typedCap) this.sampleAt(batch, i);
         return;
       }
-      if (this.distinct < this.exactCap) {
-        // A batch makes each value's text afresh, from bytes: none is a view into a larger string.
-        if (this.distinct < this.typedCap || this.distinct < this.keptValues) {
-          return this.addNew(batch.cell(i), false);
-        }
-        this.addSlot(hash, check);
-      } else this.overflowed = true;
+      // A batch makes each value's text afresh, from bytes: none is a view into a larger string.
+      if (this.distinct < this.materialised) return this.addNew(batch.cell(i), false);
+      // Stored for every value past the materialised ones, not only once at the cap: optimised code
+      // deoptimises at a store it has not yet seen run.
+      this.overflowed = this.distinct >= this.exactCap;
+      if (!this.overflowed) this.addSlot(hash, check);
     }
     // A value that is neither classified one by one nor kept: nothing is materialised but a picked
     // sample (from its normal form alone, for text is text whatever its case) and the first samples.
@@ -300,7 +309,8 @@ export class ColumnAccumulator {
   private pick(): number {
     if (--this.untilPick > 0) return 0;
     const weight = this.stride;
-    if (++this.picked % SAMPLES_PER_STRIDE === 0) this.stride *= 2;
+    // Stored at every pick, not only at a doubling (see addAt).
+    this.stride *= ++this.picked % SAMPLES_PER_STRIDE === 0 ? 2 : 1;
     let x = this.random;
     x ^= x << 13;
     x ^= x >>> 17;
