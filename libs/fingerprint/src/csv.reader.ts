@@ -2,7 +2,7 @@ import { CellBatch } from './cell.batch';
 import { CsvByteTokenizer } from './csv.bytes';
 import { csvScanner } from './csv.scan';
 import { CsvTokenizer, tokenize } from './csv.tokenizer';
-import { readChunks } from './file.chunks';
+import { type ChunkDigest, readChunks } from './file.chunks';
 import type { BatchEvent, RowEvent, RowsEvent } from './sheet.source';
 import { type SheetCell, sheetCell } from './table.builder';
 import { sniffEncoding, StreamingTextDecoder } from './text.decoding';
@@ -51,6 +51,8 @@ export interface CsvReadOptions {
   byteHashing?: boolean;
   /** false: the JavaScript tokenizer reads every record, without the WebAssembly scanner. Default: true. */
   wasm?: boolean;
+  /** Takes every byte read, in file order (the file's digest, without a second read). */
+  digest?: ChunkDigest;
 }
 
 /** The first bytes, read before anything is tokenized: enough to tell the encoding and the dialect. */
@@ -66,7 +68,7 @@ export async function* readCsvRows(
   path: string,
   options: CsvReadOptions = {},
 ): AsyncGenerator<RowsEvent | BatchEvent> {
-  const chunks = readChunks(path, READ_CHUNK_BYTES, options.signal);
+  const chunks = readChunks(path, READ_CHUNK_BYTES, options.signal, options.digest);
   try {
     const head: Buffer[] = [];
     let headBytes = 0;

@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
-import { readChunks } from './file.chunks';
+import { ChunkDigest, readChunks } from './file.chunks';
+import { fingerprintFile } from './fingerprint';
 import { useTempDir, writeBytes } from './testing.fixtures';
 
 const tmp = useTempDir();
@@ -82,5 +84,49 @@ describe('readChunks', () => {
 
   it('rejects a missing file with its code', async () => {
     await expect(readChunks(tmp.path('missing.bin'), 1000).next()).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
+
+describe('ChunkDigest', () => {
+  const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
+
+  async function readAll(path: string, digest: ChunkDigest, stopAfter = Infinity): Promise<void> {
+    let taken = 0;
+    for await (const chunk of readChunks(path, 1000, undefined, digest)) {
+      if ((taken += chunk.length) >= stopAfter) break;
+    }
+  }
+
+  it('is the SHA-256 of the file once every chunk was taken, the short last one and the end too', async () => {
+    for (const length of [0, 999, 1000, 10_500]) {
+      const path = tmp.path(`digest-${length}.bin`);
+      const data = bytes(length);
+      await writeBytes(path, data);
+      const digest = new ChunkDigest();
+      await readAll(path, digest);
+      expect(digest.sha256(length)).toBe(sha256(data));
+    }
+  });
+
+  it('is null when the reader stopped before the end, or the size is not the one read', async () => {
+    const path = tmp.path('partial.bin');
+    await writeBytes(path, bytes(5_000));
+    const early = new ChunkDigest();
+    await readAll(path, early, 2_000);
+    expect(early.sha256(5_000)).toBeNull();
+    // Every byte read, but the file had another size when the read began: it changed under the reader.
+    const changed = new ChunkDigest();
+    await readAll(path, changed);
+    expect(changed.sha256(5_001)).toBeNull();
+  });
+
+  it("gives a CSV's fingerprint the SHA-256 of all its bytes, those the parser skips too", async () => {
+    const path = tmp.path('skipped.csv');
+    // A byte order mark and Excel's sep= line: read, hashed, but not parsed as records.
+    const csv = `\ufeffsep=;\nid;name\n${Array.from({ length: 3_000 }, (_, i) => `${i};name ${i}`).join('\n')}\n`;
+    await writeBytes(path, csv);
+    const fp = await fingerprintFile(path);
+    expect(fp.sha256).toBe(sha256(csv));
+    expect(fp.tables[0].rowCount).toBe(3_000);
   });
 });

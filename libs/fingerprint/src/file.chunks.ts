@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 
 /** Buffers a chunk reader reads into, in turn. */
@@ -16,12 +17,14 @@ const RING = 3;
  * process fingerprinting the 20 MB bench CSV took ~2,200 fewer page faults with these three
  * buffers than with a stream, and 8% less time (median 568 -> 524 ms); later reads 3.5% less.
  *
- * Stops at the next chunk, rejecting with the signal's reason, once `signal` aborts.
+ * Stops at the next chunk, rejecting with the signal's reason, once `signal` aborts. With a `digest`,
+ * every chunk goes through it as it is handed out, and it is told when the file's end was reached.
  */
 export async function* readChunks(
   path: string,
   chunkBytes: number,
   signal?: AbortSignal,
+  digest?: ChunkDigest,
 ): AsyncGenerator<Buffer, void, undefined> {
   signal?.throwIfAborted();
   const file = await open(path, 'r');
@@ -34,15 +37,45 @@ export async function* readChunks(
       const { bytesRead } = await ahead;
       ahead = null;
       signal?.throwIfAborted();
-      if (bytesRead === 0) return;
-      const chunk = ring[turn];
+      if (bytesRead === 0) {
+        digest?.end();
+        return;
+      }
+      const chunk = bytesRead === chunkBytes ? ring[turn] : ring[turn].subarray(0, bytesRead);
       turn = (turn + 1) % RING;
       ahead = file.read(ring[turn], 0, chunkBytes, null);
-      yield bytesRead === chunkBytes ? chunk : chunk.subarray(0, bytesRead);
+      digest?.update(chunk);
+      yield chunk;
     }
   } finally {
     // A read still under way (the consumer stopped early) is let finish before the file is closed.
     if (ahead) await ahead.catch(() => undefined);
     await file.close();
+  }
+}
+
+/**
+ * The SHA-256 of a file taken from the chunks readChunks hands out, so that a reader that reads the
+ * whole file in order (the CSV reader) hashes it on the way, instead of the file being read a second
+ * time for its digest (see fileDigest). `sha256()` is null unless every byte went through: the reader
+ * stopped early, or the file's size changed under it.
+ */
+export class ChunkDigest {
+  private readonly hash = createHash('sha256');
+  private bytes = 0;
+  private ended = false;
+
+  update(chunk: Buffer): void {
+    this.hash.update(chunk);
+    this.bytes += chunk.length;
+  }
+
+  end(): void {
+    this.ended = true;
+  }
+
+  /** The digest as hex, when the reader read all `size` bytes and then the end; otherwise null. */
+  sha256(size: number): string | null {
+    return this.ended && this.bytes === size ? this.hash.digest('hex') : null;
   }
 }

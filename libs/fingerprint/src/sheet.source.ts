@@ -2,6 +2,7 @@ import { open } from 'node:fs/promises';
 import type { SpreadsheetFormat, WorkbookRisks } from '@shadowscan/domain';
 import type { CellBatch } from './cell.batch';
 import { readCsvRows } from './csv.reader';
+import type { ChunkDigest } from './file.chunks';
 import { probeFile } from './file.probe';
 import { baseNameWithoutExtension } from './format';
 import { readLegacyRows } from './legacy.reader';
@@ -57,6 +58,8 @@ export interface SourceJob {
   byteHashing?: boolean;
   /** false: the JavaScript readers read every worksheet row and CSV record, without the WebAssembly scanners. */
   wasm?: boolean;
+  /** For delimited text (readsInOrder): takes every byte the reader reads, in file order. */
+  digest?: ChunkDigest;
 }
 
 export interface SourceMeta {
@@ -129,7 +132,13 @@ export async function* readSheetEvents(job: SourceJob, meta: SourceMeta): AsyncG
     delimiter: format === 'tsv' ? '\t' : undefined,
     byteHashing: job.byteHashing,
     wasm: job.wasm,
+    digest: job.digest,
   });
+}
+
+/** Whether readSheetEvents reads a file of this format once, from its first byte to its last, in order. */
+export function readsInOrder(format: SpreadsheetFormat): boolean {
+  return format === 'csv' || format === 'tsv' || format === 'txt';
 }
 
 async function startsWith(path: string, magic: Buffer): Promise<boolean> {
