@@ -40,43 +40,79 @@ export function formatSignature(text: string): string {
 
 /** What formatSignature makes of one UTF-16 code unit. */
 function shapeCode(c: number): number {
-  if (c >= 48 && c <= 57) return 57;
-  if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) return 65;
-  if (c < 128) return c;
+  if (c < 128) return SHAPE_OF[c];
   const ch = String.fromCharCode(c);
   return ch.toLowerCase() !== ch.toUpperCase() ? 65 : c;
+}
+
+/** shapeCode of the ASCII code units, looked up: a call per character is dear until V8 inlines it. */
+const SHAPE_OF = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const digit = c >= 48 && c <= 57;
+  const letter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+  SHAPE_OF[c] = digit ? 57 : letter ? 65 : c;
 }
 
 const ELLIPSIS = 0x2026;
 
 /**
  * Value shapes (formatSignature) by index, looked up without making the shape's text: open
- * addressing on a hash of the shape's code units, checked against the stored shape. Only a new shape
- * is made into a string.
+ * addressing on two 32-bit hashes of the shape's code units, taken in one pass over the text, which
+ * together are the shape's identity (as a value's two hashes are among a column's distinct values).
+ * Only a new shape is made into a string.
+ *
+ * A value's shape used to be checked against the stored shape's text, character by character: a
+ * second pass over every value classified, and the dearest part of a fresh process's first rows.
  */
 class ShapeTable {
   readonly patterns: string[] = [];
   private slotOf = new Int32Array(64);
+  private hashes = new Uint32Array(32);
+  private checks = new Uint32Array(32);
+  /** The last find()'s hashes, for the add() that follows a miss. */
+  private lastHash = 0;
+  private lastCheck = 0;
 
   /** The index of text's shape, or -1 when it is new. */
   find(text: string): number {
-    const h = shapeHash(text);
+    const n = Math.min(text.length, MAX_PATTERN_LENGTH);
+    let h = 0x811c9dc5;
+    let k = 0x9e3779b9;
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      const shape = c < 128 ? SHAPE_OF[c] : shapeCode(c);
+      h = Math.imul(h ^ shape, 0x01000193);
+      k = Math.imul(k + shape, 0x85ebca6b);
+      k = (k << 13) | (k >>> 19);
+    }
+    // A cut text's shape ends in an ellipsis: never the same as a shape of 24 characters or fewer.
+    const cut = text.length > MAX_PATTERN_LENGTH ? ELLIPSIS : 0;
+    h = mix32(Math.imul(h ^ cut, 0x01000193) >>> 0) | 0;
+    k = mix32(Math.imul(k + cut, 0x85ebca6b) >>> 0) | 0;
+    this.lastHash = h;
+    this.lastCheck = k;
     const mask = this.slotOf.length - 1;
     for (let at = h & mask; ; at = (at + 1) & mask) {
       const index = this.slotOf[at] - 1;
       if (index < 0) return -1;
-      if (sameShape(this.patterns[index], text)) return index;
+      if (((this.hashes[index] ^ h) | (this.checks[index] ^ k)) === 0) return index;
     }
   }
 
-  /** Adds text's shape, which find() did not know, and returns its index. */
+  /** Adds text's shape, which find() just did not know, and returns its index. */
   add(text: string): number {
     const index = this.patterns.length;
     this.patterns.push(formatSignature(text));
+    if (index === this.hashes.length) {
+      this.hashes = widen(this.hashes, new Uint32Array(index * 2));
+      this.checks = widen(this.checks, new Uint32Array(index * 2));
+    }
+    this.hashes[index] = this.lastHash;
+    this.checks[index] = this.lastCheck;
     if (this.patterns.length * 2 > this.slotOf.length) {
       this.slotOf = new Int32Array(this.slotOf.length * 2);
-      for (let i = 0; i < this.patterns.length; i++) this.place(this.patterns[i], i);
-    } else this.place(this.patterns[index], index);
+      for (let i = 0; i < this.patterns.length; i++) this.place(i);
+    } else this.place(index);
     return index;
   }
 
@@ -84,37 +120,12 @@ class ShapeTable {
     return this.patterns.length;
   }
 
-  /** Places a stored shape: its own hash is that of the text it was made from. */
-  private place(pattern: string, index: number): void {
+  private place(index: number): void {
     const mask = this.slotOf.length - 1;
-    let at = patternHash(pattern) & mask;
+    let at = this.hashes[index] & mask;
     while (this.slotOf[at] !== 0) at = (at + 1) & mask;
     this.slotOf[at] = index + 1;
   }
-}
-
-/** FNV-1a over the shape's code units, and whether the text was cut. */
-function shapeHash(text: string): number {
-  const n = Math.min(text.length, MAX_PATTERN_LENGTH);
-  let h = 0x811c9dc5;
-  for (let i = 0; i < n; i++) h = Math.imul(h ^ shapeCode(text.charCodeAt(i)), 0x01000193);
-  if (text.length > MAX_PATTERN_LENGTH) h = Math.imul(h ^ ELLIPSIS, 0x01000193);
-  return mix32(h >>> 0);
-}
-
-/** shapeHash of a shape itself: its code units are already shape codes. */
-function patternHash(pattern: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < pattern.length; i++) h = Math.imul(h ^ pattern.charCodeAt(i), 0x01000193);
-  return mix32(h >>> 0);
-}
-
-function sameShape(pattern: string, text: string): boolean {
-  const n = Math.min(text.length, MAX_PATTERN_LENGTH);
-  const cut = text.length > MAX_PATTERN_LENGTH;
-  if (pattern.length !== n + (cut ? 1 : 0)) return false;
-  for (let i = 0; i < n; i++) if (pattern.charCodeAt(i) !== shapeCode(text.charCodeAt(i))) return false;
-  return !cut || pattern.charCodeAt(n) === ELLIPSIS;
 }
 
 /** Keeps the first character of every letter/digit run and the separators: `jo.doe@acme.com` -> `j•.d••@a•••.c••`. */

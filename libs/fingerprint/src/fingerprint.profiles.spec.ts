@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { hash32, minhashJaccard } from '@shadowscan/domain';
+import * as fc from 'fast-check';
 import JSZip from 'jszip';
 import { fingerprintFile } from './index';
 import { ColumnAccumulator, estimateDistinct, formatSignature, maskValue } from './column.profile';
@@ -151,5 +152,35 @@ describe('type and shape shares of large columns', () => {
     expect(estimate.type).toBe('integer');
     expect(Math.abs(estimate.typeShare - 0.9)).toBeLessThan(0.01);
     expect(Math.abs(estimate.integers - 0.9)).toBeLessThan(0.01);
+  });
+});
+
+describe('value formats', () => {
+  // Code units that shape alike and unlike: letters of several scripts, digits, separators, and
+  // characters that are neither letters nor digits beyond ASCII.
+  const unit = fc.constantFrom(...'aZ09-_. /@é€ßΩ中·٣'.split(''));
+  const value = fc.oneof(
+    fc.array(unit, { minLength: 1, maxLength: 8 }).map((u) => u.join('')),
+    // Around the cut: a text longer than 24 characters has the shape of its first 24 and an ellipsis.
+    fc.array(unit, { minLength: 22, maxLength: 28 }).map((u) => u.join('')),
+    fc.tuple(unit, fc.integer({ min: 22, max: 28 })).map(([u, n]) => u.repeat(n)),
+  );
+
+  it('are the shares of each formatSignature among the values (property)', () => {
+    fc.assert(
+      fc.property(fc.array(value, { minLength: 1, maxLength: 300 }), (values) => {
+        const acc = new ColumnAccumulator(20_000, 4_096, 100);
+        for (const norm of values) acc.add({ value: norm, norm, hash: hash32(norm), check: checkHash(norm) });
+        const counts = new Map<string, number>();
+        for (const v of values) counts.set(formatSignature(v), (counts.get(formatSignature(v)) ?? 0) + 1);
+        const expected = [...counts.entries()]
+          .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+          .slice(0, 3)
+          .map(([pattern, count]) => ({ pattern, share: count / values.length }));
+        const profile = acc.profile({ name: 'c', index: 0, rowCount: values.length, valueSampleCap: 0 });
+        expect(profile.formats).toEqual(expected);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
