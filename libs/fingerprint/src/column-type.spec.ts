@@ -1,6 +1,6 @@
 import type { ColumnType } from '@shadowscan/domain';
 import * as fc from 'fast-check';
-import { ALL_CLASSES, textFits, TypeTally, typeFits } from './column-type';
+import { ALL_CLASSES, textFits, TYPE_PRIORITY, TypeTally, typeFits } from './column-type';
 import { type CellScalar, normaliseValue } from './normalise';
 
 function infer(values: CellScalar[]): { type: ColumnType; typeShare: number } {
@@ -100,6 +100,37 @@ describe('textFits', () => {
     ]) {
       expect(textFits(t)).toBe(textFits(t, ALL_CLASSES));
       expect(textFits(t)).not.toBe(0);
+    }
+  });
+});
+
+describe('dates and numbers', () => {
+  const bit = (type: ColumnType) => 1 << TYPE_PRIORITY.indexOf(type as (typeof TYPE_PRIORITY)[number]);
+
+  it('takes a date as Date.UTC does, leap years and years 0-99 (read as 1900-1999) included', () => {
+    const years = [
+      ...Array.from({ length: 121 }, (_, y) => y),
+      ...Array.from({ length: 701 }, (_, y) => 1800 + y),
+      ...Array.from({ length: 10 }, (_, y) => 9990 + y),
+    ];
+    const pad = (n: number, width: number) => String(n).padStart(width, '0');
+    for (const year of years) {
+      for (let month = 0; month <= 13; month++) {
+        for (let day = 0; day <= 32; day++) {
+          const valid =
+            month >= 1 && month <= 12 && day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+          const text = `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`;
+          if (((textFits(text) & bit('date')) !== 0) !== valid) throw new Error(`${text}: expected ${valid}`);
+        }
+      }
+    }
+  });
+
+  it('takes a positive integer of 7 to 15 digits for a possible phone number', () => {
+    for (const n of [999_999, 1_000_000, 999_999_999_999_999, 1e15, -1_000_000, 1_000_000.5, 2 ** 53, 0]) {
+      const digits = String(Math.abs(n)).length;
+      const expected = Number.isInteger(n) && n > 0 && digits >= 7 && digits <= 15;
+      expect([n, (typeFits(n, normaliseValue(n)) & bit('phone')) !== 0]).toEqual([n, expected]);
     }
   });
 });

@@ -125,8 +125,8 @@ function numberFits(n: number): number {
   let fits = BIT.decimal | BIT.currency;
   if (Number.isInteger(n)) {
     fits |= BIT.integer | BIT.id;
-    const digits = Math.abs(n).toString().length;
-    if (n > 0 && digits >= 7 && digits <= 15) fits |= BIT.phone;
+    // A positive integer of 7 to 15 digits (written out in full below 1e21), compared, not written.
+    if (n >= 1e6 && n < 1e15) fits |= BIT.phone;
   }
   return fits;
 }
@@ -238,7 +238,36 @@ function charClasses(t: string): number {
     (first === 48 && n >= 2 ? LEADING_ZERO : 0) |
     (n <= 5 ? SHORT : 0);
   if (only & MAY_BE_NUMBER && isPlainNumberText(t)) has |= PLAIN_NUMBER_FORM;
+  // Where the patterns allow a sign or a minus: a date (2024-03-12) has the characters of a number and
+  // of an amount, but not in an order either pattern accepts.
+  else if (only & MAY_BE_NUMBER && !signsOnlyLead(t)) only &= ~MAY_BE_NUMBER;
+  if (only & MAY_BE_CURRENCY && has & HAS_DIGIT && !amountShaped(t)) only &= ~MAY_BE_CURRENCY;
   return has | only;
+}
+
+/** INTEGER_TEXT and DECIMAL_TEXT take a sign first, or right after the exponent's `e`, nowhere else. */
+function signsOnlyLead(t: string): boolean {
+  for (let i = 1; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if ((c === 43 || c === 45) && t.charCodeAt(i - 1) !== 101) return false;
+  }
+  return true;
+}
+
+/**
+ * CURRENCY_TEXT's letters are marks of exactly three (isCurrencyText then wants one mark: three
+ * letters, or a symbol and none), and its minus signs all come before the first digit.
+ */
+function amountShaped(t: string): boolean {
+  let letters = 0;
+  let digits = false;
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c >= 97 && c <= 122) letters++;
+    else if (c >= 48 && c <= 57) digits = true;
+    else if (c === 45 && digits) return false;
+  }
+  return letters === 0 || letters === 3;
 }
 
 /**
@@ -338,9 +367,14 @@ function isDateTimeText(t: string): boolean {
   return m !== null && validDate(+m[1], +m[2], +m[3]);
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function validDate(year: number, month: number, day: number): boolean {
   if (month < 1 || month > 12 || day < 1) return false;
-  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+  // As Date.UTC reads a year, which this used to ask (a Date per value): 0-99 as 1900-1999.
+  const y = year >= 0 && year <= 99 ? 1900 + year : year;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]);
 }
 
 /** Tallies type fits for one column. */
