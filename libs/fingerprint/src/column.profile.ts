@@ -185,14 +185,14 @@ export class ColumnAccumulator {
   private lastKind: NumberKind | undefined;
   private lastKindRun = 0;
 
+  /** Distinct values materialised when first seen: those classified one by one or kept as text. */
+  private readonly materialised: number;
+
   /**
    * @param exactCap distinct values counted exactly (and looked up); past it the count is estimated
    * @param typedCap distinct values classified one by one; later values are sampled
    * @param keptValues distinct values kept as text for the profile's `values`
    */
-  /** Distinct values materialised when first seen: those classified one by one or kept as text. */
-  private readonly materialised: number;
-
   constructor(
     private readonly exactCap: number,
     private readonly typedCap = exactCap,
