@@ -437,7 +437,21 @@ export class ColumnAccumulator {
   type(): { type: ColumnType; typeShare: number } {
     const tally = new TypeTally();
     const typed = Math.min(this.distinct, this.typedCap);
-    for (let slot = 0; slot < typed; slot++) tally.add(this.fits[slot], this.counts[slot]);
+    // Runs of slots that fit the same types are added up first, and tallied once: TypeTally.add goes
+    // through every type, 45,000 steps for a column's 4,096 slots, which a fresh process runs
+    // unoptimised (7 ms for the bench CSV's twelve columns, against 1 ms later).
+    let runFits = 0;
+    let run = 0;
+    for (let slot = 0; slot < typed; slot++) {
+      const fits = this.fits[slot];
+      if (fits !== runFits) {
+        if (run > 0) tally.add(runFits, run);
+        runFits = fits;
+        run = 0;
+      }
+      run += this.counts[slot];
+    }
+    if (run > 0) tally.add(runFits, run);
     for (const [fits, times] of this.sampledFits) tally.add(fits, times);
     return tally.result();
   }
