@@ -92,7 +92,10 @@ class ShapeTable {
     this.lastHash = h;
     this.lastCheck = k;
     const mask = this.slotOf.length - 1;
-    for (let at = h & mask; ; at = (at + 1) & mask) {
+    // The step to the next slot is taken before each probe, the first one too: a column has few
+    // shapes, and code optimised before the first collision would deoptimise at the step.
+    for (let at = (h - 1) & mask; ;) {
+      at = (at + 1) & mask;
       const index = this.slotOf[at] - 1;
       if (index < 0) return -1;
       if (((this.hashes[index] ^ h) | (this.checks[index] ^ k)) === 0) return index;
