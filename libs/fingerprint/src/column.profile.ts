@@ -439,22 +439,7 @@ export class ColumnAccumulator {
 
   type(): { type: ColumnType; typeShare: number } {
     const tally = new TypeTally();
-    const typed = Math.min(this.distinct, this.typedCap);
-    // Runs of slots that fit the same types are added up first, and tallied once: TypeTally.add goes
-    // through every type, 45,000 steps for a column's 4,096 slots, which a fresh process runs
-    // unoptimised (7 ms for the bench CSV's twelve columns, against 1 ms later).
-    let runFits = 0;
-    let run = 0;
-    for (let slot = 0; slot < typed; slot++) {
-      const fits = this.fits[slot];
-      if (fits !== runFits) {
-        if (run > 0) tally.add(runFits, run);
-        runFits = fits;
-        run = 0;
-      }
-      run += this.counts[slot];
-    }
-    if (run > 0) tally.add(runFits, run);
+    tallySlots(tally, this.fits, this.counts, Math.min(this.distinct, this.typedCap));
     for (const [fits, times] of this.sampledFits) tally.add(fits, times);
     return tally.result();
   }
@@ -495,12 +480,12 @@ export class ColumnAccumulator {
 
   private topFormats(): Array<{ pattern: string; share: number }> {
     const { patterns } = this.shapeTable;
-    const bySlot = new Array<number>(patterns.length).fill(0);
-    const typed = Math.min(this.distinct, this.typedCap);
-    for (let slot = 0; slot < typed; slot++) {
-      const shape = this.shapes[slot];
-      if (shape < bySlot.length) bySlot[shape] += this.counts[slot];
-    }
+    const bySlot = countShapes(
+      this.shapes,
+      this.counts,
+      Math.min(this.distinct, this.typedCap),
+      patterns.length,
+    );
     const counts = new Map<string, number>();
     this.sampledShapes.patterns.forEach((pattern, i) => counts.set(pattern, this.sampledShapeCounts[i]));
     bySlot.forEach((count, slot) => counts.set(patterns[slot], (counts.get(patterns[slot]) ?? 0) + count));
@@ -517,6 +502,42 @@ export class ColumnAccumulator {
     for (const [kind, n] of this.kinds) if (n > most) [best, most] = [kind, n];
     return best && most >= this.nonEmpty / 2 ? best : undefined;
   }
+}
+
+/*
+ * A column's profile goes once through its typed slots (4,096 at most), in the two loops below. They
+ * are functions of their own: a fresh process compiles a loop that long while it runs, and a loop in
+ * the middle of type() or topFormats() took their iterators, maps and sorting with it (10-14 ms each
+ * of compiling, at the end of the bench CSV's first read).
+ */
+
+/**
+ * Adds the slots' type fits to `tally`, weighted by their counts: runs of slots that fit the same
+ * types are summed first and tallied once, for TypeTally.add goes through every type (45,000 steps
+ * for 4,096 slots, which a fresh process ran unoptimised: 7 ms for the bench CSV's twelve columns).
+ */
+function tallySlots(tally: TypeTally, fits: Uint16Array, counts: Uint32Array, slots: number): void {
+  let runFits = 0;
+  let run = 0;
+  for (let slot = 0; slot < slots; slot++) {
+    if (fits[slot] !== runFits) {
+      if (run > 0) tally.add(runFits, run);
+      runFits = fits[slot];
+      run = 0;
+    }
+    run += counts[slot];
+  }
+  if (run > 0) tally.add(runFits, run);
+}
+
+/** Occurrences per shape index, of the slots' shapes (OTHER_PATTERN, past `shapeCount`, is left out). */
+function countShapes(shapes: Uint16Array, counts: Uint32Array, slots: number, shapeCount: number): number[] {
+  const byShape = new Array<number>(shapeCount).fill(0);
+  for (let slot = 0; slot < slots; slot++) {
+    const shape = shapes[slot];
+    if (shape < shapeCount) byShape[shape] += counts[slot];
+  }
+  return byShape;
 }
 
 /**
