@@ -229,11 +229,12 @@ function charClasses(t: string): number {
   // n >= 5 first: reading past the end gives NaN (no match), but code optimised for in-bounds reads
   // deoptimises on it, and was compiled again, in every fresh process.
   const iso = n >= 5 && isDigits(t, 0, 4) && t.charCodeAt(4) === 45;
-  if (n >= 8 && n <= 19 && (iso || isDigits(t, n - 4, n))) has |= DATE_SHAPE;
+  const dateShape = n >= 8 && n <= 19 && (iso || isDigits(t, n - 4, n));
   const first = t.charCodeAt(0);
   // One `|=` whatever the value: optimised code deoptimises at an operation it has not yet seen run,
   // such as a `has |= LEADING_ZERO` reached by the first value with a leading zero, mid-read.
   has |=
+    (dateShape ? DATE_SHAPE : 0) |
     (first === 104 || first === 102 || first === 119 ? URL_START : 0) |
     (first === 48 && n >= 2 ? LEADING_ZERO : 0) |
     (n <= 5 ? SHORT : 0);
