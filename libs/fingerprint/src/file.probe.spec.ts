@@ -85,9 +85,10 @@ describe('fileDigest', () => {
     expect(after).toBeLessThan(2_000);
   }, 30_000);
 
-  it('is the sha256 a large CSV fingerprint reports', async () => {
+  it('is the sha256 a large CSV fingerprint reports, which its reader takes (ChunkDigest)', async () => {
     const lines = ['id,name,note'];
-    // Long rows: few of them are needed to reach the size at which the digest takes a thread.
+    // Long rows: few of them are needed to pass the size from which fileDigest takes a thread (as a
+    // workbook's still does), and to make the reader read many chunks.
     const note = 'lorem ipsum '.repeat(20);
     for (let i = 0; lines.length * 256 < THREADED_DIGEST_BYTES; i++) lines.push(`${i},name ${i},${note}${i}`);
     const csv = Buffer.from(`${lines.join('\n')}\n`);
