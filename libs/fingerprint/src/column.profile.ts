@@ -69,12 +69,46 @@ class ShapeTable {
   private slotOf = new Int32Array(64);
   private hashes = new Uint32Array(32);
   private checks = new Uint32Array(32);
-  /** The last find()'s hashes, for the add() that follows a miss. */
-  private lastHash = 0;
-  private lastCheck = 0;
+  /** What hashShape() made of the text it was last given. */
+  private hash = 0;
+  private check = 0;
 
   /** The index of text's shape, or -1 when it is new. */
   find(text: string): number {
+    this.hashShape(text);
+    const { hash, check } = this;
+    const mask = this.slotOf.length - 1;
+    // The step to the next slot is taken before each probe, the first one too: a column has few
+    // shapes, and code optimised before the first collision would deoptimise at the step.
+    for (let at = (hash - 1) & mask; ;) {
+      at = (at + 1) & mask;
+      const index = this.slotOf[at] - 1;
+      if (index < 0) return -1;
+      if (((this.hashes[index] ^ hash) | (this.checks[index] ^ check)) === 0) return index;
+    }
+  }
+
+  /** Adds text's shape, which find() did not know, and returns its index. */
+  add(text: string): number {
+    const index = this.patterns.length;
+    this.patterns.push(formatSignature(text));
+    if (index === this.hashes.length) {
+      this.hashes = widen(this.hashes, new Uint32Array(index * 2));
+      this.checks = widen(this.checks, new Uint32Array(index * 2));
+    }
+    // Hashed again rather than taken from the find() before: new shapes are few.
+    this.hashShape(text);
+    this.hashes[index] = this.hash;
+    this.checks[index] = this.check;
+    if (this.patterns.length * 2 > this.slotOf.length) {
+      this.slotOf = new Int32Array(this.slotOf.length * 2);
+      for (let i = 0; i < this.patterns.length; i++) this.place(i);
+    } else this.place(index);
+    return index;
+  }
+
+  /** Sets `hash` and `check` to the two hashes of text's shape, in one pass over its code units. */
+  private hashShape(text: string): void {
     const n = Math.min(text.length, MAX_PATTERN_LENGTH);
     let h = 0x811c9dc5;
     let k = 0x9e3779b9;
@@ -87,36 +121,8 @@ class ShapeTable {
     }
     // A cut text's shape ends in an ellipsis: never the same as a shape of 24 characters or fewer.
     const cut = text.length > MAX_PATTERN_LENGTH ? ELLIPSIS : 0;
-    h = mix32(Math.imul(h ^ cut, 0x01000193) >>> 0) | 0;
-    k = mix32(Math.imul(k + cut, 0x85ebca6b) >>> 0) | 0;
-    this.lastHash = h;
-    this.lastCheck = k;
-    const mask = this.slotOf.length - 1;
-    // The step to the next slot is taken before each probe, the first one too: a column has few
-    // shapes, and code optimised before the first collision would deoptimise at the step.
-    for (let at = (h - 1) & mask; ;) {
-      at = (at + 1) & mask;
-      const index = this.slotOf[at] - 1;
-      if (index < 0) return -1;
-      if (((this.hashes[index] ^ h) | (this.checks[index] ^ k)) === 0) return index;
-    }
-  }
-
-  /** Adds text's shape, which find() just did not know, and returns its index. */
-  add(text: string): number {
-    const index = this.patterns.length;
-    this.patterns.push(formatSignature(text));
-    if (index === this.hashes.length) {
-      this.hashes = widen(this.hashes, new Uint32Array(index * 2));
-      this.checks = widen(this.checks, new Uint32Array(index * 2));
-    }
-    this.hashes[index] = this.lastHash;
-    this.checks[index] = this.lastCheck;
-    if (this.patterns.length * 2 > this.slotOf.length) {
-      this.slotOf = new Int32Array(this.slotOf.length * 2);
-      for (let i = 0; i < this.patterns.length; i++) this.place(i);
-    } else this.place(index);
-    return index;
+    this.hash = mix32(Math.imul(h ^ cut, 0x01000193) >>> 0) | 0;
+    this.check = mix32(Math.imul(k + cut, 0x85ebca6b) >>> 0) | 0;
   }
 
   get size(): number {
