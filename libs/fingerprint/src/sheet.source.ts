@@ -76,6 +76,8 @@ export function emptyMeta(): SourceMeta {
   return { sheetOrder: [], hiddenSheets: [], formulas: 0, risks: {}, sheets: new Map() };
 }
 
+/** Formats read as a zip package (readXlsxRows); LEGACY ones through SheetJS; the others are delimited text. */
+const PACKAGES: ReadonlySet<SpreadsheetFormat> = new Set(['xlsx', 'xlsm', 'gsheet']);
 const LEGACY: ReadonlySet<SpreadsheetFormat> = new Set(['xls', 'xlsb', 'ods']);
 /** Parts bigger than this must compress less than maxCompressionRatio. */
 const RATIO_CHECK_BYTES = 1024 * 1024;
@@ -95,7 +97,7 @@ export async function* readSheetEvents(job: SourceJob, meta: SourceMeta): AsyncG
     // file is only a link (JSON) to the sheet, with no cells in it.
     if (!(await startsWith(absPath, ZIP_MAGIC))) throw unreadable.unsupported(file, format);
   }
-  if (format === 'xlsx' || format === 'xlsm' || format === 'gsheet') {
+  if (PACKAGES.has(format)) {
     if (await startsWith(absPath, CFB_MAGIC)) {
       const probe = await probeFile(absPath, job.signal);
       throw probe.hasEncryptedPackage ? unreadable.encrypted(file) : unreadable.oleWithXlsxName(file);
@@ -136,9 +138,12 @@ export async function* readSheetEvents(job: SourceJob, meta: SourceMeta): AsyncG
   });
 }
 
-/** Whether readSheetEvents reads a file of this format once, from its first byte to its last, in order. */
+/**
+ * Whether readSheetEvents reads a file of this format once, from its first byte to its last, in order:
+ * delimited text, which readCsvRows reads.
+ */
 export function readsInOrder(format: SpreadsheetFormat): boolean {
-  return format === 'csv' || format === 'tsv' || format === 'txt';
+  return !PACKAGES.has(format) && !LEGACY.has(format);
 }
 
 async function startsWith(path: string, magic: Buffer): Promise<boolean> {
