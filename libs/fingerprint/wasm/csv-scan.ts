@@ -42,7 +42,6 @@ const END: i32 = 3; // every record read
 const TEXT: u8 = 1;
 const VALUE: u8 = 4;
 
-
 // What the table says of a byte in an unquoted field: 0 ends the field (the delimiter, LF, CR); else the
 // byte lower-cased, with BAD for a control or non-ASCII byte and SPACE for a space (bits above the byte).
 const BAD: u32 = 0x100;
@@ -263,8 +262,6 @@ function record(i: i32, end: i32, d: i32, last: bool): i32 {
   }
   return i;
 }
-
-
 
 // hashTextBytes's test and running hashes for a quoted field's text [from, to): whether it is plain.
 function hashQuoted(from: i32, to: i32): bool {
