@@ -25,6 +25,11 @@ const MODULES = [
     out: 'dist/libs/fingerprint/src/csv-scan.wasm',
     pages: 96,
   },
+  {
+    source: 'libs/fingerprint/wasm/columns.ts',
+    out: 'dist/libs/fingerprint/src/columns.wasm',
+    pages: 1024,
+  },
 ];
 
 for (const { source, out, pages } of MODULES) {

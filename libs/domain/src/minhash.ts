@@ -64,6 +64,13 @@ export class MinHasher {
     if (rank < this.mins[bin]) this.mins[bin] = rank;
   }
 
+  /** Takes the bins of a sketch made elsewhere (column.wasm.ts), or none: as if its values were added here. */
+  restore(mins: Uint32Array | null): void {
+    this.empty = mins === null;
+    this.mins.fill(EMPTY);
+    if (mins) this.mins.set(mins);
+  }
+
   /** An empty array when nothing was added: "no evidence", not "overlaps with nothing". */
   signature(): number[] {
     if (this.empty) return [];

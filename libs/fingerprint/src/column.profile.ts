@@ -149,6 +149,27 @@ export function maskValue(text: string): string {
   return out;
 }
 
+/** Event flags of cells counted in WebAssembly (wasm/columns.ts). */
+const TEXT_SAMPLE = 1;
+const OBSERVE = 2;
+
+/** A column's counts as WebAssembly kept them (column.wasm.ts): see ColumnAccumulator.adopt(). */
+export interface CountedState {
+  nonEmpty: number;
+  distinct: number;
+  overflowed: boolean;
+  /** Occurrences of the first min(distinct, typedCap) distinct values. */
+  counts: Uint32Array<ArrayBuffer>;
+  /** The MinHash bins, or null when no value was sketched. */
+  mins: Uint32Array | null;
+  minLength: number;
+  maxLength: number;
+  minNumber: number;
+  maxNumber: number;
+  /** Cells per number format, in the order the formats first appeared. */
+  kinds: Array<[NumberKind, number]>;
+}
+
 /** Accumulates one column's profile as the rows stream by; memory is bounded by `exactCap`. */
 export class ColumnAccumulator {
   nonEmpty = 0;
@@ -292,6 +313,59 @@ export class ColumnAccumulator {
       this.shapes[slot] = this.patternSlot(cell.norm);
     } else this.sample(cell.value, cell.norm, cell.kind);
     this.observe(cell);
+  }
+
+  /**
+   * The text side of a cell counted in WebAssembly (column.wasm.ts), which did the rest of add() or
+   * addAt() and says what is left: `slot` >= 0 for a new distinct value (kept, or classified when
+   * typed), `weight` > 0 for a value picked for classification, `flags` for a sample to keep
+   * (TEXT_SAMPLE) or a date or value to observe (OBSERVE). `sampleValue` is what sampling classifies.
+   */
+  takeCounted(
+    value: CellScalar,
+    sampleValue: CellScalar,
+    norm: string,
+    kind: NumberKind | undefined,
+    slot: number,
+    weight: number,
+    flags: number,
+    mayBeView: boolean,
+  ): void {
+    if (slot >= 0) {
+      if (slot < this.keptValues) this.norms.push(mayBeView ? detach(norm) : norm);
+      if (slot < this.typedCap) {
+        if (slot >= this.fits.length) {
+          const size = Math.max(slot + 1, this.fits.length * 2);
+          this.fits = widen(this.fits, new Uint16Array(size));
+          this.shapes = widen(this.shapes, new Uint16Array(size));
+        }
+        this.fits[slot] = typeFits(value, norm, kind);
+        this.shapes[slot] = this.patternSlot(norm);
+      }
+    }
+    if (weight) this.classifySample(sampleValue, norm, kind, weight);
+    if (flags & OBSERVE) this.observeValue(value);
+    if (flags & TEXT_SAMPLE) this.addSample(value, norm);
+  }
+
+  /**
+   * Takes the counts of a column counted in WebAssembly; its text side came through takeCounted().
+   * Dates and values the JavaScript observed keep their ranges, joined with the counted numbers'.
+   */
+  adopt(state: CountedState): void {
+    this.nonEmpty = state.nonEmpty;
+    this.distinct = state.distinct;
+    this.overflowed = state.overflowed;
+    this.counts = state.counts;
+    this.minhash.restore(state.mins);
+    this.minLength = state.minLength;
+    this.maxLength = state.maxLength;
+    this.minNumber = Math.min(this.minNumber, state.minNumber);
+    this.maxNumber = Math.max(this.maxNumber, state.maxNumber);
+    this.kinds.clear();
+    for (const [kind, n] of state.kinds) this.kinds.set(kind, n);
+    this.lastKind = undefined;
+    this.lastKindRun = 0;
   }
 
   /** Adds a distinct value's identity with one occurrence; returns its slot. */
@@ -586,6 +660,14 @@ export class ContentDigest {
     this.a = (this.a + mix32(row)) >>> 0;
     this.b = (this.b + mix32((row ^ 0x2545f491) >>> 0)) >>> 0;
     this.rows++;
+    this.row = ROW_SEED;
+  }
+
+  /** Takes the state of a digest taken elsewhere (column.wasm.ts), between rows. */
+  adopt(state: { a: number; b: number; rows: number }): void {
+    this.a = state.a;
+    this.b = state.b;
+    this.rows = state.rows;
     this.row = ROW_SEED;
   }
 

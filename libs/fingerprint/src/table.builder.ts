@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { type ColumnProfile, hash32, type TableFingerprint } from '@shadowscan/domain';
 import { type CellBatch, CellTag, type NormalisedCell } from './cell.batch';
 import { ColumnAccumulator, ContentDigest } from './column.profile';
+import { WasmTable } from './column.wasm';
 import { DEFAULT_LIMITS, MAX_COLUMNS } from './limits';
 import type { NumberKind } from './number-format';
 import { type CellScalar, columnLetters, displayText, normaliseHeader, normaliseValue } from './normalise';
@@ -67,6 +68,8 @@ class OpenTable {
   /** The first row after the header may still turn out to be its second line. */
   subHeaderPossible = true;
   totalsRow?: number;
+  /** The columns' counting in WebAssembly while the table is open, where it can be (column.wasm.ts). */
+  private counted: WasmTable | null = null;
 
   constructor(
     readonly header: BufferedRow,
@@ -95,6 +98,17 @@ class OpenTable {
       const { distinctExactCap, distinctTypedCap, valueSampleCap } = this.options;
       this.accumulators.push(new ColumnAccumulator(distinctExactCap, distinctTypedCap, valueSampleCap));
     }
+    // Named before any data row (a second header line comes right after the first): counting starts now.
+    this.counted?.close();
+    this.counted = WasmTable.open(this.accumulators, this.options);
+  }
+
+  /** No more rows: the counts kept in WebAssembly go into the accumulators and the digest. */
+  close(): void {
+    if (!this.counted) return;
+    this.digest.adopt(this.counted.digestState());
+    this.counted.close();
+    this.counted = null;
   }
 
   get headerRow(): number {
@@ -148,16 +162,21 @@ class OpenTable {
   addData(row: BufferedRow): void {
     let inTable = false;
     const { cells } = row;
+    const { counted } = this;
     for (let i = 0; i < cells.length; i++) {
       const cell = cells[i];
       if (cell.column < this.firstColumn || cell.column > this.lastColumn) continue;
       const offset = cell.column - this.firstColumn;
-      this.accumulators[offset].add(cell);
-      this.digest.addCell(offset, cell.hash);
+      if (counted) counted.addCell(offset, cell);
+      else {
+        this.accumulators[offset].add(cell);
+        this.digest.addCell(offset, cell.hash);
+      }
       inTable = true;
     }
     if (!inTable) return;
-    this.digest.endRow();
+    if (counted) counted.endRow();
+    else this.digest.endRow();
     this.rowCount++;
     if (row.hidden) this.hiddenRows++;
     this.lastDataRow = row.rowNumber;
@@ -173,6 +192,14 @@ class OpenTable {
    * each column sees its values in the same order as row by row, so the profiles are the same.
    */
   addRunAt(batch: CellBatch, r0: number, r1: number, order: Int32Array): void {
+    const { counted } = this;
+    if (counted) {
+      counted.run(batch, r0, r1, this.firstColumn, this.lastColumn);
+      this.rowCount += counted.rowsAdded;
+      this.hiddenRows += counted.hiddenRowsAdded;
+      if (counted.lastRowAdded >= 0) this.lastDataRow = batch.rowNumber[counted.lastRowAdded];
+      return;
+    }
     const { tag, column, hash, rowEnd } = batch;
     const { firstColumn, lastColumn, accumulators, digest } = this;
     const width = lastColumn - firstColumn + 1;
@@ -228,6 +255,7 @@ class OpenTable {
   /** Whether a row after a blank gap is the header of another table rather than more data. */
   looksLikeNewHeader(row: BufferedRow): boolean {
     if (row.cells.length < 2 || !row.cells.every(isLabel)) return false;
+    this.counted?.sync();
     if (new Set(row.cells.map((c) => c.norm)).size !== row.cells.length) return false;
     // Labels reaching past this table's columns: another table's header.
     if (row.cells.some((c) => c.column < this.firstColumn || c.column > this.lastColumn)) return true;
@@ -241,6 +269,7 @@ class OpenTable {
   }
 
   finish(sheet: string, valueSampleCap: number, hiddenColumns: ReadonlySet<number>): TableFingerprint {
+    this.close();
     const columns: ColumnProfile[] = this.accumulators.map((acc, index) => {
       const profile = acc.profile({
         name: this.names[index],
@@ -497,6 +526,7 @@ export class SheetTables implements SheetSink {
   }
 
   private close(): void {
+    this.current?.close();
     if (this.current) this.done.push(this.current);
     this.current = null;
   }

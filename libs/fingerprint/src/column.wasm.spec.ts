@@ -1,0 +1,161 @@
+import * as fc from 'fast-check';
+import { writeFile } from 'node:fs/promises';
+import { ColumnAccumulator } from './column.profile';
+import { useWasmColumns, WasmTable } from './column.wasm';
+import { DEFAULT_LIMITS, type FingerprintLimits } from './limits';
+import { fingerprintFile } from './index';
+import type { CellScalar } from './normalise';
+import { SheetTables, type TableOptions } from './table.builder';
+import { useTempDir, writeWorkbook } from './testing.fixtures';
+
+/** Small caps, so that a few hundred rows go past every one of them: kept, typed, exact. */
+const SMALL: TableOptions = { distinctExactCap: 40, distinctTypedCap: 8, valueSampleCap: 12 };
+
+/** What each path makes of the same input: WebAssembly counting, then the JavaScript alone. */
+async function bothPaths<T>(read: () => Promise<T> | T): Promise<{ wasm: T; js: T }> {
+  useWasmColumns(true);
+  const wasm = await read();
+  useWasmColumns(false);
+  try {
+    return { wasm, js: await read() };
+  } finally {
+    useWasmColumns(true);
+  }
+}
+
+const tmp = useTempDir();
+
+describe('column counting in WebAssembly', () => {
+  it('is built and takes a table of ordinary width', () => {
+    const accumulators = Array.from({ length: 12 }, () => new ColumnAccumulator(20_000, 4_096, 5_000));
+    const options = { distinctExactCap: 20_000, distinctTypedCap: 4_096, valueSampleCap: 5_000 };
+    const table = WasmTable.open(accumulators, options);
+    if (!table) throw new Error('columns.wasm is not built: run `npm run build` (npm test does)');
+    table.close();
+  });
+
+  const word = fc.constantFrom('Paris', 'lyon', 'BERLIN', 'Oslo', 'yes', 'N', 'TRUE', 'n/a');
+  const cell = fc.oneof(
+    word,
+    fc.integer({ min: -50, max: 50 }).map(String),
+    fc.integer({ min: 0, max: 5000 }).map((n) => `item ${n}`),
+    fc.integer({ min: 0, max: 5000 }).map((n) => `${(n * 1.37).toFixed(2)}`),
+    fc
+      .integer({ min: 0, max: 400 })
+      .map((n) => `2024-${String((n % 12) + 1).padStart(2, '0')}-${String((n % 28) + 1).padStart(2, '0')}`),
+    fc.integer({ min: 0, max: 999 }).map((n) => `00${n}`),
+    fc.integer({ min: 0, max: 999 }).map((n) => `user${n}@example.com`),
+    fc.constantFrom('Zürich', 'São Paulo', '  spaced  out ', '€ 12,50', ''),
+  );
+  const table = fc.record({
+    width: fc.integer({ min: 1, max: 6 }),
+    rows: fc.array(fc.array(cell, { minLength: 6, maxLength: 6 }), { maxLength: 400 }),
+    // Rows left blank, to make gaps (a gap before a row of labels can start another table).
+    blanks: fc.array(fc.nat({ max: 400 }), { maxLength: 4 }),
+    title: fc.boolean(),
+  });
+
+  it('profiles CSV files as the JavaScript does, past every cap (property)', async () => {
+    const path = tmp.path('property.csv');
+    const limits: Partial<FingerprintLimits> = { ...SMALL };
+    await fc.assert(
+      fc.asyncProperty(table, async ({ width, rows, blanks, title }) => {
+        const header = Array.from({ length: width }, (_, c) => `column ${c}`);
+        const lines = rows.map((r, i) => (blanks.includes(i) ? '' : r.slice(0, width).join(',')));
+        await writeFile(path, [...(title ? ['Report'] : []), header.join(','), ...lines].join('\n'));
+        const { wasm, js } = await bothPaths(() => fingerprintFile(path, { limits }));
+        expect(wasm.tables).toEqual(js.tables);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('profiles rows given cell by cell (dates, numbers, booleans) as the JavaScript does (property)', async () => {
+    const value: fc.Arbitrary<CellScalar> = fc.oneof(
+      cell,
+      fc.integer({ min: -1000, max: 1000 }),
+      fc.double({ min: -1e6, max: 1e6, noNaN: true }),
+      fc.integer({ min: 0, max: 3000 }).map((d) => new Date(Date.UTC(2020, 0, 1 + d))),
+      fc.boolean(),
+      fc.constant(null),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.array(value, { minLength: 4, maxLength: 4 }), { maxLength: 300 }),
+        async (rows) => {
+          const read = () => {
+            const sheet = new SheetTables('Sheet1', SMALL);
+            sheet.addRow(
+              1,
+              ['a', 'b', 'c', 'd'].map((name, i) => ({ column: i + 1, value: name })),
+            );
+            rows.forEach((values, r) => {
+              const cells = values.flatMap((v, i) => (v === null ? [] : [{ column: i + 1, value: v }]));
+              sheet.addRow(r + 2, cells);
+            });
+            return sheet.finish();
+          };
+          const { wasm, js } = await bothPaths(read);
+          expect(wasm).toEqual(js);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('profiles a workbook (shared strings, number formats, dates, hidden rows) as the JavaScript does', async () => {
+    const path = tmp.path('formats.xlsx');
+    await writeWorkbook(path, (wb) => {
+      const ws = wb.addWorksheet('Data');
+      ws.getColumn(3).numFmt = '#,##0.00 [$€-407]';
+      ws.getColumn(4).numFmt = 'yyyy-mm-dd';
+      ws.getColumn(5).numFmt = '0.0%';
+      ws.addRow(['id', 'city', 'amount', 'joined', 'share', 'note']);
+      for (let i = 0; i < 3000; i++) {
+        const row = ws.addRow([
+          i,
+          ['Paris', 'Lyon', 'Zürich'][i % 3],
+          (i * 7919) % 1000,
+          new Date(Date.UTC(2020, i % 12, 1 + (i % 28))),
+          (i % 100) / 100,
+          i % 7 === 0 ? `note ${i}` : null,
+        ]);
+        if (i % 500 === 0) row.hidden = true;
+        // A column whose number format changes part-way, so that the formats are counted in turns.
+        if (i % 1000 > 900) row.getCell(3).numFmt = '0.00';
+      }
+    });
+    for (const limits of [SMALL, {}]) {
+      const { wasm, js } = await bothPaths(() => fingerprintFile(path, { limits }));
+      expect(wasm.tables).toEqual(js.tables);
+    }
+  });
+
+  it('leaves a table too wide for its memory to the JavaScript, with the same profile', async () => {
+    const width = 300;
+    const options: TableOptions = {
+      distinctExactCap: DEFAULT_LIMITS.distinctExactCap,
+      distinctTypedCap: DEFAULT_LIMITS.distinctTypedCap,
+      valueSampleCap: DEFAULT_LIMITS.valueSampleCap,
+    };
+    const accumulators = Array.from(
+      { length: width },
+      () => new ColumnAccumulator(options.distinctExactCap, options.distinctTypedCap, options.valueSampleCap),
+    );
+    expect(WasmTable.open(accumulators, options)).toBeNull();
+    // A narrower one still fits after that refusal: the instance went back unchanged.
+    const narrow = WasmTable.open(accumulators.slice(0, 20), options);
+    expect(narrow).not.toBeNull();
+    narrow?.close();
+
+    const path = tmp.path('wide.csv');
+    const header = Array.from({ length: width }, (_, c) => `c${c}`).join(',');
+    const rows = Array.from({ length: 50 }, (_, r) =>
+      Array.from({ length: width }, (_, c) => (r * c) % 17).join(','),
+    );
+    await writeFile(path, [header, ...rows].join('\n'));
+    const { wasm, js } = await bothPaths(() => fingerprintFile(path));
+    expect(wasm.tables[0].columns).toHaveLength(width);
+    expect(wasm.tables).toEqual(js.tables);
+  });
+});
