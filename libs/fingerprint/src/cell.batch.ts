@@ -101,11 +101,14 @@ export class CellBatch {
   strings: SharedStringSource | null = null;
   /** Value cells added since complete() last ran. */
   private valueCells = 0;
+  /** Whether a cell since clear() is a number or has a number format: else `num` and `kind` say nothing. */
+  numbered = false;
 
   clear(): void {
     this.rows = 0;
     this.cells = 0;
     this.valueCells = 0;
+    this.numbered = false;
   }
 
   startRow(rowNumber: number, hidden: boolean): void {
@@ -157,6 +160,7 @@ export class CellBatch {
     if (i < 0) return;
     this.tag[i] = CellTag.Number;
     this.kind[i] = kind;
+    this.numbered = true;
     this.setHash(i);
     this.num[i] = value;
   }
@@ -167,6 +171,7 @@ export class CellBatch {
     if (i < 0) return;
     this.tag[i] = CellTag.Value;
     this.kind[i] = kind;
+    if (kind !== 0) this.numbered = true;
     this.values[i] = value;
     this.valueCells++;
   }
@@ -181,6 +186,7 @@ export class CellBatch {
     if (i < 0) return;
     this.tag[i] = CellTag.Date;
     this.kind[i] = kind;
+    if (kind !== 0) this.numbered = true;
     this.values[i] = date;
     hashDate(date);
     this.setHash(i);

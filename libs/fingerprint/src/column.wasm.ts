@@ -25,7 +25,14 @@ interface ColumnsExports {
   openTable(width: number): number;
   addColumn(table: number, offset: number, exactCap: number, typedCap: number, materialised: number): number;
   columnAt(table: number, offset: number): number;
-  run(table: number, rows: number, firstCell: number, firstColumn: number, lastColumn: number): void;
+  run(
+    table: number,
+    rows: number,
+    firstCell: number,
+    firstColumn: number,
+    lastColumn: number,
+    numbered: number,
+  ): void;
   addOne(
     column: number,
     hash: number,
@@ -223,14 +230,18 @@ export class WasmTable {
       const last = batch.rowEnd[end - 1];
       module.column.set(batch.column.subarray(first, last));
       module.tag.set(batch.tag.subarray(first, last));
-      module.kind.set(batch.kind.subarray(first, last));
+
       module.hash.set(batch.hash.subarray(first, last));
       module.check.set(batch.check.subarray(first, last));
       module.length.set(batch.length.subarray(first, last));
-      module.number.set(batch.num.subarray(first, last));
+      // A batch of text alone (a CSV file's) has no numbers or formats to copy.
+      if (batch.numbered) {
+        module.kind.set(batch.kind.subarray(first, last));
+        module.number.set(batch.num.subarray(first, last));
+      }
       module.rowEnd.set(batch.rowEnd.subarray(r, end));
       module.rowHidden.set(batch.rowHidden.subarray(r, end));
-      module.wasm.run(this.table, end - r, first, firstColumn, lastColumn);
+      module.wasm.run(this.table, end - r, first, firstColumn, lastColumn, batch.numbered ? 1 : 0);
       this.takeBatchEvents(batch, first);
       this.rowsAdded += module.wasm.rowsAdded();
       this.hiddenRowsAdded += module.wasm.hiddenRowsAdded();

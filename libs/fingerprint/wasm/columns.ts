@@ -85,6 +85,9 @@ let heapStart: usize = 0;
 let heapTop: usize = 0;
 let heapEnd: usize = 0;
 
+// Whether the input's number format codes were written (run()).
+let withKinds = false;
+
 // What the last run() did.
 let eventCount: i32 = 0;
 let rowsCounted: i32 = 0;
@@ -236,9 +239,11 @@ export function digestRowEnd(t: i32): void {
 }
 
 // Adds the rows [0, rows) of the input, whose cells are [0, rowEnd[rows - 1] - firstCell), to table t,
-// of columns [firstColumn, lastColumn]: the digest row by row, then every cell to its column.
-export function run(t: i32, rows: i32, firstCell: i32, firstColumn: i32, lastColumn: i32): void {
+// of columns [firstColumn, lastColumn]: the digest row by row, then every cell to its column. Without
+// `numbered`, no cell is a number or has a number format, and their input was not written.
+export function run(t: i32, rows: i32, firstCell: i32, firstColumn: i32, lastColumn: i32, numbered: i32): void {
   const table = <usize>t;
+  withKinds = numbered != 0;
   eventCount = 0;
   rowsCounted = 0;
   hiddenCounted = 0;
@@ -283,6 +288,7 @@ export function addOne(
   store<f64>(inNumber, number);
   store<u32>(inLength, <u32>length);
   store<u8>(inKind, <u8>kind);
+  withKinds = true;
   addCell(<u32>c, 0, 0, <u32>hash);
 }
 
@@ -300,7 +306,7 @@ export function addOne(
 function addCell(column: u32, offset: i32, i: i32, hash: u32): void {
   const c = <usize>column;
   store<u32>(c + NON_EMPTY, load<u32>(c + NON_EMPTY) + 1);
-  const kind = <u32>load<u8>(inKind + <usize>i);
+  const kind = withKinds ? <u32>load<u8>(inKind + <usize>i) : 0;
   if (kind != 0) countKind(c, kind);
   if (load<u32>(c + OVERFLOWED) == 0) {
     const check = load<u32>(inCheck + (<usize>i << 2));
