@@ -122,12 +122,6 @@ class ColumnsModule {
 const pool: ColumnsModule[] = [];
 /** Instances kept for reuse (one per table open at a time; a scan opens one at a time per file). */
 const POOL_SIZE = 4;
-let enabled = true;
-
-/** Whether tables count in WebAssembly where they can; the tests turn it off to compare both paths. */
-export function useWasmColumns(on: boolean): void {
-  enabled = on;
-}
 
 function acquire(): ColumnsModule | null {
   const pooled = pool.pop();
@@ -189,7 +183,7 @@ export class WasmTable {
    * not built or their columns do not fit in its memory.
    */
   static open(accumulators: readonly ColumnAccumulator[], options: TableOptions): WasmTable | null {
-    if (!enabled || accumulators.length === 0) return null;
+    if (!options.wasm || accumulators.length === 0) return null;
     const module = acquire();
     if (!module) return null;
     const { distinctExactCap: exactCap, distinctTypedCap: typedCap, valueSampleCap: kept } = options;

@@ -65,8 +65,8 @@ export async function fingerprintFile(
 /**
  * fingerprintFile with the choice of reading path: with `byteHashing: false` every cell takes the
  * string path, which the byte-level fast paths must agree with exactly, and with `wasm: false` the
- * JavaScript readers read every worksheet row and CSV record, which the WebAssembly scanners must agree
- * with (tests compare them).
+ * JavaScript readers read every worksheet row and CSV record and count every column, which the
+ * WebAssembly scanners and column counting must agree with (tests compare them).
  */
 export async function fingerprintWith(
   absPath: string,
@@ -138,6 +138,7 @@ class SheetCollector {
       valueSampleCap: this.job.limits.valueSampleCap,
       distinctExactCap: this.job.limits.distinctExactCap,
       distinctTypedCap: this.job.limits.distinctTypedCap,
+      wasm: this.job.wasm !== false,
     });
     this.sheets.push({ name, hidden, tables });
     return {

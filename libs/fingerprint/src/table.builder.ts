@@ -52,6 +52,8 @@ export interface TableOptions {
   valueSampleCap: number;
   distinctExactCap: number;
   distinctTypedCap: number;
+  /** Whether the columns are counted in WebAssembly where they can be (column.wasm.ts); else JavaScript. */
+  wasm: boolean;
 }
 
 /** One table being read: header decided, data rows streaming in. */
@@ -376,6 +378,7 @@ export class SheetTables implements SheetSink {
       valueSampleCap: given.valueSampleCap ?? DEFAULT_LIMITS.valueSampleCap,
       distinctExactCap: given.distinctExactCap ?? DEFAULT_LIMITS.distinctExactCap,
       distinctTypedCap: given.distinctTypedCap ?? DEFAULT_LIMITS.distinctTypedCap,
+      wasm: given.wasm ?? true,
     };
   }
 
