@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
 import { writeFile } from 'node:fs/promises';
 import { ColumnAccumulator } from './column.profile';
-import { WasmTable } from './column.wasm';
+import { columnsModules, WasmTable } from './column.wasm';
 import { fingerprintFile, fingerprintWith } from './fingerprint';
 import { DEFAULT_LIMITS, type FingerprintLimits } from './limits';
 import type { CellScalar } from './normalise';
@@ -131,6 +131,24 @@ describe('column counting in WebAssembly', () => {
       const { wasm, js } = await bothPaths(path, limits);
       expect(wasm).toEqual(js);
     }
+  });
+
+  it('counts the sheets of a workbook one after another in one instance, as the JavaScript does', async () => {
+    const path = tmp.path('sheets.xlsx');
+    await writeWorkbook(path, (wb) => {
+      for (let s = 0; s < 8; s++) {
+        const ws = wb.addWorksheet(`Sheet ${s}`);
+        ws.addRow(['id', 'name', 'amount']);
+        for (let i = 0; i < 200; i++) ws.addRow([i, `name ${(i * s) % 37}`, i * s]);
+      }
+    });
+    await fingerprintFile(path);
+    const before = columnsModules();
+    const { wasm, js } = await bothPaths(path, SMALL);
+    expect(wasm).toHaveLength(8);
+    expect(wasm).toEqual(js);
+    // Each sheet's table gave its instance back when the next sheet started: none was made for it.
+    expect(columnsModules()).toEqual(before);
   });
 
   it('leaves a table too wide for its memory to the JavaScript, with the same profile', async () => {

@@ -122,16 +122,29 @@ class ColumnsModule {
 const pool: ColumnsModule[] = [];
 /** Instances kept for reuse (one per table open at a time; a scan opens one at a time per file). */
 const POOL_SIZE = 4;
+/** Instances made in this thread, and those held by open tables. */
+const modules = { created: 0, inUse: 0 };
+
+/** How many instances this thread made and how many open tables hold one (for tests and diagnostics). */
+export function columnsModules(): { created: number; inUse: number } {
+  return { ...modules };
+}
 
 function acquire(): ColumnsModule | null {
-  const pooled = pool.pop();
-  if (pooled) return pooled;
-  const wasm = wasmInstance<ColumnsExports>('columns');
-  return wasm ? new ColumnsModule(wasm) : null;
+  let module = pool.pop();
+  if (!module) {
+    const wasm = wasmInstance<ColumnsExports>('columns');
+    if (!wasm) return null;
+    module = new ColumnsModule(wasm);
+    modules.created++;
+  }
+  modules.inUse++;
+  return module;
 }
 
 function release(module: ColumnsModule): void {
   module.wasm.reset();
+  modules.inUse--;
   if (pool.length < POOL_SIZE) pool.push(module);
 }
 

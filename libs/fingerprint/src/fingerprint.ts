@@ -134,6 +134,8 @@ class SheetCollector {
   constructor(private readonly job: ReadJob) {}
 
   startSheet(name: string, hidden = false): SheetSink {
+    // Sheets are read one after the other: the one before has had all its rows.
+    this.sheets.at(-1)?.tables.endRows();
     const tables = new SheetTables(name, {
       valueSampleCap: this.job.limits.valueSampleCap,
       distinctExactCap: this.job.limits.distinctExactCap,

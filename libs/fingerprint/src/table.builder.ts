@@ -72,6 +72,8 @@ class OpenTable {
   totalsRow?: number;
   /** The columns' counting in WebAssembly while the table is open, where it can be (column.wasm.ts). */
   private counted: WasmTable | null = null;
+  /** Its counts went into the accumulators (close()): they cannot take more rows. */
+  private adopted = false;
 
   constructor(
     readonly header: BufferedRow,
@@ -111,6 +113,12 @@ class OpenTable {
     this.digest.adopt(this.counted.digestState());
     this.counted.close();
     this.counted = null;
+    this.adopted = true;
+  }
+
+  /** The accumulators keep no look-up of their values once counting in WebAssembly has ended. */
+  private assertOpen(): void {
+    if (this.adopted) throw new Error('rows added to a table after its counting ended');
   }
 
   get headerRow(): number {
@@ -165,6 +173,7 @@ class OpenTable {
     let inTable = false;
     const { cells } = row;
     const { counted } = this;
+    if (!counted) this.assertOpen();
     for (let i = 0; i < cells.length; i++) {
       const cell = cells[i];
       if (cell.column < this.firstColumn || cell.column > this.lastColumn) continue;
@@ -202,6 +211,7 @@ class OpenTable {
       if (counted.lastRowAdded >= 0) this.lastDataRow = batch.rowNumber[counted.lastRowAdded];
       return;
     }
+    this.assertOpen();
     const { tag, column, hash, rowEnd } = batch;
     const { firstColumn, lastColumn, accumulators, digest } = this;
     const width = lastColumn - firstColumn + 1;
@@ -532,6 +542,14 @@ export class SheetTables implements SheetSink {
     this.current?.close();
     if (this.current) this.done.push(this.current);
     this.current = null;
+  }
+
+  /**
+   * The sheet's rows have all been added: the open table's counting ends, and its WebAssembly memory
+   * goes back to the pool for the next sheet's tables (finish() would, but it waits for every sheet).
+   */
+  endRows(): void {
+    this.current?.close();
   }
 
   /** The sheet's tables in order; none when the sheet had no non-empty cell. */
