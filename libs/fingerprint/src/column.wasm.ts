@@ -95,7 +95,8 @@ class ColumnsModule {
 
   constructor(readonly wasm: ColumnsExports) {
     const { buffer } = wasm.memory;
-    wasm.layout(INPUT, CELLS, ROWS);
+    const heap = wasm.layout(INPUT, CELLS, ROWS);
+    if (heap >= buffer.byteLength) throw new Error(`columns.wasm: no heap left above its input (${heap})`);
     let at = INPUT;
     const next = (bytes: number) => {
       const start = at;
@@ -233,6 +234,8 @@ export class WasmTable {
       if (end - r > ROWS || batch.rowEnd[end - 1] - first > CELLS) {
         end = r;
         while (end < r1 && end - r < ROWS && batch.rowEnd[end] - first <= CELLS) end++;
+        // A row has at most MAX_COLUMNS cells, far fewer than CELLS.
+        if (end === r) throw new Error(`column counting: a row of ${batch.rowEnd[r] - first} cells`);
       }
       const last = batch.rowEnd[end - 1];
       module.column.set(batch.column.subarray(first, last));
