@@ -81,6 +81,10 @@ let inKind: usize = 0;
 let inRowEnd: usize = 0;
 let inRowHidden: usize = 0;
 let events: usize = 0;
+// run()'s scratch: the cells ordered by column, and per column where its cells start among them.
+let order: usize = 0;
+let starts: usize = 0;
+const MAX_WIDTH: usize = 16384; // MAX_COLUMNS in limits.ts
 let heapStart: usize = 0;
 let heapTop: usize = 0;
 let heapEnd: usize = 0;
@@ -109,7 +113,9 @@ export function layout(at: i32, cells: i32, rows: i32): i32 {
   inTag = events + c * 20;
   inKind = inTag + c;
   inRowHidden = inKind + c;
-  heapStart = (inRowHidden + r + 15) & ~(<usize>15);
+  order = (inRowHidden + r + 15) & ~(<usize>15);
+  starts = order + (c << 2);
+  heapStart = (starts + ((MAX_WIDTH + 1) << 2) + 15) & ~(<usize>15);
   heapTop = heapStart;
   heapEnd = <usize>memory.size() << 16;
   return <i32>heapStart;
@@ -248,6 +254,9 @@ export function run(t: i32, rows: i32, firstCell: i32, firstColumn: i32, lastCol
   rowsCounted = 0;
   hiddenCounted = 0;
   lastCounted = -1;
+  const width = lastColumn - firstColumn + 1;
+  memory.fill(starts, 0, <usize>(width + 1) << 2);
+  let cells = 0;
   let i = 0;
   for (let r = 0; r < rows; r++) {
     const end = <i32>load<u32>(inRowEnd + (<usize>r << 2)) - firstCell;
@@ -257,9 +266,10 @@ export function run(t: i32, rows: i32, firstCell: i32, firstColumn: i32, lastCol
       const column = <i32>load<u32>(inColumn + (<usize>i << 2));
       if (column < firstColumn || column > lastColumn) continue;
       const offset = column - firstColumn;
-      const hash = load<u32>(inHash + (<usize>i << 2));
-      digestCell(table, <u32>offset, hash);
-      addCell(load<u32>(table + COLUMN_POINTERS + (<usize>offset << 2)), offset, i, hash);
+      digestCell(table, <u32>offset, load<u32>(inHash + (<usize>i << 2)));
+      const count = starts + (<usize>(offset + 1) << 2);
+      store<u32>(count, load<u32>(count) + 1);
+      cells++;
       inTable = true;
     }
     if (!inTable) continue;
@@ -267,6 +277,43 @@ export function run(t: i32, rows: i32, firstCell: i32, firstColumn: i32, lastCol
     rowsCounted++;
     if (load<u8>(inRowHidden + <usize>r) == 1) hiddenCounted++;
     lastCounted = r;
+  }
+  const last = i;
+  if (cells < 2 * width) {
+    // Few cells for the table's width: in row order, rather than sorted by column first.
+    for (i = 0; i < last; i++) {
+      if (load<u8>(inTag + <usize>i) == EMPTY) continue;
+      const column = <i32>load<u32>(inColumn + (<usize>i << 2));
+      if (column < firstColumn || column > lastColumn) continue;
+      const offset = column - firstColumn;
+      const c = load<u32>(table + COLUMN_POINTERS + (<usize>offset << 2));
+      addCell(c, offset, i, load<u32>(inHash + (<usize>i << 2)));
+    }
+    return;
+  }
+  // Each column's cells in one go (its table of distinct values stays in cache), in row order.
+  for (let offset = 1; offset <= width; offset++) {
+    const at = starts + (<usize>offset << 2);
+    store<u32>(at, load<u32>(at) + load<u32>(at - 4));
+  }
+  for (i = 0; i < last; i++) {
+    if (load<u8>(inTag + <usize>i) == EMPTY) continue;
+    const column = <i32>load<u32>(inColumn + (<usize>i << 2));
+    if (column < firstColumn || column > lastColumn) continue;
+    const at = starts + (<usize>(column - firstColumn) << 2);
+    const k = load<u32>(at);
+    store<u32>(order + (<usize>k << 2), <u32>i);
+    store<u32>(at, k + 1);
+  }
+  let from: u32 = 0;
+  for (let offset = 0; offset < width; offset++) {
+    const to = load<u32>(starts + (<usize>offset << 2));
+    const c = load<u32>(table + COLUMN_POINTERS + (<usize>offset << 2));
+    for (let k = from; k < to; k++) {
+      const cell = <i32>load<u32>(order + (<usize>k << 2));
+      addCell(c, offset, cell, load<u32>(inHash + (<usize>cell << 2)));
+    }
+    from = to;
   }
 }
 
