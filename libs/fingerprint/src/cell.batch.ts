@@ -103,12 +103,15 @@ export class CellBatch {
   private valueCells = 0;
   /** Whether a cell since clear() is a number or has a number format: else `num` and `kind` say nothing. */
   numbered = false;
+  /** Whether a cell since clear() is Text: then every cell's `start` and `end` are positions in `bytes`. */
+  hasText = false;
 
   clear(): void {
     this.rows = 0;
     this.cells = 0;
     this.valueCells = 0;
     this.numbered = false;
+    this.hasText = false;
   }
 
   startRow(rowNumber: number, hidden: boolean): void {
@@ -149,6 +152,7 @@ export class CellBatch {
     if (i < 0) return;
     this.tag[i] = tag;
     this.kind[i] = 0;
+    if (tag === CellTag.Text) this.hasText = true;
     this.setHash(i);
     this.start[i] = start;
     this.end[i] = end;
@@ -220,6 +224,7 @@ export class CellBatch {
       this.values[i] = this.bytes.toString('utf8', this.start[i], this.end[i]);
     }
     this.valueCells += out.values;
+    if (cells > 0) this.hasText = true;
     this.rows += rows;
     this.cells += cells;
   }

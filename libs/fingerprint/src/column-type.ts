@@ -297,6 +297,11 @@ function characterClasses(c: number): { has: number; only: number } {
 
 const HAS_OF = new Uint16Array(128);
 const ONLY_OF = new Uint16Array(128);
+/** The tables, for the WebAssembly classification of sampled text (wasm/text-class.ts), which reads these. */
+export const CHARACTER_CLASSES: { readonly has: Uint16Array; readonly only: Uint16Array } = {
+  has: HAS_OF,
+  only: ONLY_OF,
+};
 for (let c = 0; c < 128; c++) {
   const { has, only } = characterClasses(c);
   HAS_OF[c] = has;

@@ -3,7 +3,7 @@ import { fmix32, MinHasher } from '@shadowscan/domain';
 import { type CellBatch, CellTag, type NormalisedCell, NUMBER_KINDS, widen } from './cell.batch';
 import { TypeTally, typeFits } from './column-type';
 import type { NumberKind } from './number-format';
-import { type CellScalar, displayText } from './normalise';
+import { type CellScalar, displayText, normaliseValue } from './normalise';
 
 /** Bound once: a call through the library index's re-export getter costs more than the hash itself. */
 const mix32 = fmix32;
@@ -52,6 +52,8 @@ for (let c = 0; c < 128; c++) {
   const letter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
   SHAPE_OF[c] = digit ? 57 : letter ? 65 : c;
 }
+/** The table, for the WebAssembly shape hashes of sampled text (wasm/text-class.ts), which reads it. */
+export const SHAPE_CODES: Readonly<Uint8Array> = SHAPE_OF;
 
 const ELLIPSIS = 0x2026;
 
@@ -64,7 +66,7 @@ const ELLIPSIS = 0x2026;
  * A value's shape used to be checked against the stored shape's text, character by character: a
  * second pass over every value classified, and the dearest part of a fresh process's first rows.
  */
-class ShapeTable {
+export class ShapeTable {
   readonly patterns: string[] = [];
   private slotOf = new Int32Array(64);
   private hashes = new Uint32Array(32);
@@ -76,7 +78,11 @@ class ShapeTable {
   /** The index of text's shape, or -1 when it is new. */
   find(text: string): number {
     this.hashShape(text);
-    const { hash, check } = this;
+    return this.findHashed(this.hash, this.check);
+  }
+
+  /** find() for a shape given by its two hashes (as hashShape makes them). */
+  findHashed(hash: number, check: number): number {
     const mask = this.slotOf.length - 1;
     // The step to the next slot is taken before each probe, the first one too: a column has few
     // shapes, and code optimised before the first collision would deoptimise at the step.
@@ -320,6 +326,7 @@ export class ColumnAccumulator {
    * addAt() and says what is left: `slot` >= 0 for a new distinct value (kept, or classified when
    * typed), `weight` > 0 for a value picked for classification, `flags` for a sample to keep
    * (TEXT_SAMPLE) or a date or value to observe (OBSERVE). `sampleValue` is what sampling classifies.
+   * `fits` >= 0: WebAssembly classified the value too, and its shape has the hashes given.
    */
   takeCounted(
     value: CellScalar,
@@ -330,6 +337,9 @@ export class ColumnAccumulator {
     weight: number,
     flags: number,
     mayBeView: boolean,
+    fits = -1,
+    shapeHash = 0,
+    shapeCheck = 0,
   ): void {
     if (slot >= 0) {
       if (slot < this.keptValues) this.norms.push(mayBeView ? detach(norm) : norm);
@@ -339,11 +349,18 @@ export class ColumnAccumulator {
           this.fits = widen(this.fits, new Uint16Array(size));
           this.shapes = widen(this.shapes, new Uint16Array(size));
         }
-        this.fits[slot] = typeFits(value, norm, kind);
-        this.shapes[slot] = this.patternSlot(norm);
+        if (fits >= 0) {
+          this.fits[slot] = fits;
+          this.shapes[slot] = this.patternSlot(norm, this.shapeTable.findHashed(shapeHash, shapeCheck));
+        } else {
+          this.fits[slot] = typeFits(value, norm, kind);
+          this.shapes[slot] = this.patternSlot(norm);
+        }
       }
     }
-    if (weight) this.classifySample(sampleValue, norm, kind, weight);
+    if (weight && fits >= 0)
+      this.tallySample(fits, this.sampledShapes.findHashed(shapeHash, shapeCheck), norm, weight);
+    else if (weight) this.classifySample(sampleValue, norm, kind, weight);
     if (flags & OBSERVE) this.observeValue(value);
     if (flags & TEXT_SAMPLE) this.addSample(value, norm);
   }
@@ -439,9 +456,29 @@ export class ColumnAccumulator {
     kind: NumberKind | undefined,
     weight: number,
   ): void {
-    const fits = typeFits(value, norm, kind);
+    this.tallySample(typeFits(value, norm, kind), this.sampledShapes.find(norm), norm, weight);
+  }
+
+  /**
+   * A sampled value that WebAssembly classified (column.wasm.ts): its type fits and its shape's hashes
+   * are given, and its text, cell i of the batch, is made only when the shape is new.
+   */
+  takeSampled(
+    fits: number,
+    shapeHash: number,
+    shapeCheck: number,
+    weight: number,
+    batch: CellBatch,
+    i: number,
+  ): void {
+    const shape = this.sampledShapes.findHashed(shapeHash, shapeCheck);
+    this.tallySample(fits, shape, shape < 0 ? normaliseValue(batch.value(i)) : '', weight);
+  }
+
+  /** Counts a sampled value by its fits and its shape's index (-1: new, its text `norm`), weighted. */
+  private tallySample(fits: number, known: number, norm: string, weight: number): void {
     this.sampledFits.set(fits, (this.sampledFits.get(fits) ?? 0) + weight);
-    let shape = this.sampledShapes.find(norm);
+    let shape = known;
     if (shape < 0) {
       if (this.sampledShapes.size >= MAX_PATTERNS) return;
       shape = this.sampledShapes.add(norm);
@@ -479,8 +516,7 @@ export class ColumnAccumulator {
   }
 
   /** The index of a value's shape, or OTHER_PATTERN past the first PATTERN_SLOTS - 1 shapes. */
-  private patternSlot(norm: string): number {
-    const known = this.shapeTable.find(norm);
+  private patternSlot(norm: string, known = this.shapeTable.find(norm)): number {
     if (known >= 0) return known;
     if (this.shapeTable.size >= OTHER_PATTERN) return OTHER_PATTERN;
     return this.shapeTable.add(norm);

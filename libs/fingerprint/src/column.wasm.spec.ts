@@ -1,7 +1,9 @@
 import * as fc from 'fast-check';
 import { writeFile } from 'node:fs/promises';
-import { ColumnAccumulator } from './column.profile';
-import { columnsModules, WasmTable } from './column.wasm';
+import { ColumnAccumulator, ShapeTable } from './column.profile';
+import { classifyInModule, columnsModules, WasmTable } from './column.wasm';
+import { textFits } from './column-type';
+import { normaliseText } from './normalise';
 import { fingerprintFile, fingerprintWith } from './fingerprint';
 import { DEFAULT_LIMITS, type FingerprintLimits } from './limits';
 import type { CellScalar } from './normalise';
@@ -58,6 +60,64 @@ describe('column counting in WebAssembly', () => {
     // Rows left blank, to make gaps (a gap before a row of labels can start another table).
     blanks: fc.array(fc.nat({ max: 400 }), { maxLength: 4 }),
     title: fc.boolean(),
+  });
+
+  it('classifies sampled text as the JavaScript does, or leaves it to the JavaScript (property)', () => {
+    // Pieces that reach every branch: numbers in every form, separators of dates, e-mail addresses and
+    // links, phone numbers, codes, boolean words, case, spacing, control and non-ASCII characters.
+    const piece = fc.constantFrom(
+      ..."aAzZeEhfwy019+-.,@:/#_%$()' \t".split(''),
+      'http://',
+      'https://',
+      'ftp://',
+      'www.',
+      'true',
+      'FALSE',
+      'yes',
+      'no',
+      '2024',
+      '12',
+      '0.50',
+      '-0',
+      'usd',
+      'x'.repeat(30),
+      '\u007f',
+      'é',
+    );
+    const of = (characters: string, maxLength: number) =>
+      fc
+        .array(fc.constantFrom(...characters.split('')), { minLength: 1, maxLength, size: 'max' })
+        .map((c) => c.join(''));
+    const text = fc.oneof(
+      fc.array(piece, { minLength: 1, maxLength: 12 }).map((p) => p.join('')),
+      // Phone numbers (7 to 15 digits) and numbers (signs, zeros, fractions).
+      of('0123456789 +-()', 24),
+      of('0123456789+-.', 10),
+    );
+    let classified = 0;
+    let runs = 0;
+    fc.assert(
+      fc.property(text, (raw) => {
+        const bytes = Buffer.from(raw, 'latin1');
+        const module = classifyInModule(bytes);
+        if (!module) throw new Error('columns.wasm is not built: run `npm run build` (npm test does)');
+        runs++;
+        if (module.fits < 0) return;
+        classified++;
+        const norm = normaliseText(bytes.toString('latin1'));
+        expect(module.fits).toBe(textFits(norm));
+        const shapes = new ShapeTable();
+        shapes.add(norm);
+        expect(shapes.findHashed(module.shapeHash, module.shapeCheck)).toBe(0);
+      }),
+      { numRuns: 20_000 },
+    );
+    // Most text is classified there: the comparison above is not an empty one.
+    expect(classified / runs).toBeGreaterThan(0.3);
+    // And the common forms are, each: numbers (a sign and zeros dropped), addresses, phones, codes.
+    for (const raw of ['+1.50', '-0.0', 'User@Example.com', '+33 1 23 45 67 89', 'AB-1234', 'Paris']) {
+      expect([raw, classifyInModule(Buffer.from(raw))?.fits]).toEqual([raw, textFits(normaliseText(raw))]);
+    }
   });
 
   it('profiles CSV files as the JavaScript does, past every cap (property)', async () => {

@@ -1,5 +1,6 @@
 import { type CellBatch, CellTag, type NormalisedCell, kindCode, NUMBER_KINDS } from './cell.batch';
-import type { ColumnAccumulator, CountedState } from './column.profile';
+import { type ColumnAccumulator, type CountedState, SHAPE_CODES } from './column.profile';
+import { CHARACTER_CLASSES } from './column-type';
 import { normaliseValue } from './normalise';
 import type { TableOptions } from './table.builder';
 import { wasmInstance } from './wasm.loader';
@@ -21,6 +22,7 @@ import { wasmInstance } from './wasm.loader';
 interface ColumnsExports {
   memory: { buffer: ArrayBuffer };
   layout(at: number, cells: number, rows: number): number;
+  region(k: number): number;
   reset(): void;
   openTable(width: number): number;
   addColumn(table: number, offset: number, exactCap: number, typedCap: number, materialised: number): number;
@@ -32,6 +34,8 @@ interface ColumnsExports {
     firstColumn: number,
     lastColumn: number,
     numbered: number,
+    byteFrom: number,
+    byteCount: number,
   ): void;
   addOne(
     column: number,
@@ -44,6 +48,8 @@ interface ColumnsExports {
   ): void;
   digestAddCell(table: number, offset: number, hash: number): void;
   digestRowEnd(table: number): void;
+  classifyBytes(length: number): number;
+  classifiedShape(check: number): number;
   eventsWritten(): number;
   rowsAdded(): number;
   hiddenRowsAdded(): number;
@@ -54,7 +60,12 @@ interface ColumnsExports {
 const INPUT = 64 * 1024;
 const CELLS = 64 * 1024;
 const ROWS = 16 * 1024;
-const EVENT_FIELDS = 5;
+/** Per event: cell, column offset, slot, weight, flags, and the fits and shape hashes of text it classified. */
+const EVENT_FIELDS = 8;
+/** Room for the bytes of a run's text cells: a run whose text spans more leaves its samples to the JavaScript. */
+const BYTES = 1 << 20;
+/** An event's fits when the module did not classify its value. */
+const NOT_CLASSIFIED = -1;
 
 /** A column's state in the module's memory: byte offsets (wasm/columns.ts). */
 const enum Field {
@@ -76,6 +87,24 @@ const DIGEST_A = 0;
 const DIGEST_B = 4;
 const DIGEST_ROWS = 8;
 
+/** What region() of wasm/columns.ts is asked for. */
+const enum Region {
+  Number,
+  Column,
+  Hash,
+  Check,
+  Length,
+  RowEnd,
+  Events,
+  Tag,
+  Kind,
+  RowHidden,
+  Start,
+  End,
+  Bytes,
+  ClassTables,
+}
+
 /** One instance of the module, with views of its input and events (its memory never grows). */
 class ColumnsModule {
   readonly number: Float64Array;
@@ -88,6 +117,9 @@ class ColumnsModule {
   readonly tag: Uint8Array;
   readonly kind: Uint8Array;
   readonly rowHidden: Uint8Array;
+  readonly start: Uint32Array;
+  readonly end: Uint32Array;
+  readonly bytes: Uint8Array;
   readonly u8: Uint8Array;
   readonly u32: Uint32Array;
   readonly i32: Int32Array;
@@ -97,22 +129,25 @@ class ColumnsModule {
     const { buffer } = wasm.memory;
     const heap = wasm.layout(INPUT, CELLS, ROWS);
     if (heap >= buffer.byteLength) throw new Error(`columns.wasm: no heap left above its input (${heap})`);
-    let at = INPUT;
-    const next = (bytes: number) => {
-      const start = at;
-      at += bytes;
-      return start;
-    };
-    this.number = new Float64Array(buffer, next(CELLS * 8), CELLS);
-    this.column = new Uint32Array(buffer, next(CELLS * 4), CELLS);
-    this.hash = new Uint32Array(buffer, next(CELLS * 4), CELLS);
-    this.check = new Uint32Array(buffer, next(CELLS * 4), CELLS);
-    this.length = new Uint32Array(buffer, next(CELLS * 4), CELLS);
-    this.rowEnd = new Uint32Array(buffer, next(ROWS * 4), ROWS);
-    this.events = new Int32Array(buffer, next(CELLS * 4 * EVENT_FIELDS), CELLS * EVENT_FIELDS);
-    this.tag = new Uint8Array(buffer, next(CELLS), CELLS);
-    this.kind = new Uint8Array(buffer, next(CELLS), CELLS);
-    this.rowHidden = new Uint8Array(buffer, next(ROWS), ROWS);
+    const at = (region: Region) => wasm.region(region);
+    this.number = new Float64Array(buffer, at(Region.Number), CELLS);
+    this.column = new Uint32Array(buffer, at(Region.Column), CELLS);
+    this.hash = new Uint32Array(buffer, at(Region.Hash), CELLS);
+    this.check = new Uint32Array(buffer, at(Region.Check), CELLS);
+    this.length = new Uint32Array(buffer, at(Region.Length), CELLS);
+    this.rowEnd = new Uint32Array(buffer, at(Region.RowEnd), ROWS);
+    this.events = new Int32Array(buffer, at(Region.Events), CELLS * EVENT_FIELDS);
+    this.tag = new Uint8Array(buffer, at(Region.Tag), CELLS);
+    this.kind = new Uint8Array(buffer, at(Region.Kind), CELLS);
+    this.rowHidden = new Uint8Array(buffer, at(Region.RowHidden), ROWS);
+    this.start = new Uint32Array(buffer, at(Region.Start), CELLS);
+    this.end = new Uint32Array(buffer, at(Region.End), CELLS);
+    this.bytes = new Uint8Array(buffer, at(Region.Bytes), BYTES);
+    // The character tables the module classifies text with: the JavaScript's own.
+    const tables = at(Region.ClassTables);
+    new Uint16Array(buffer, tables, 128).set(CHARACTER_CLASSES.has);
+    new Uint16Array(buffer, tables + 256, 128).set(CHARACTER_CLASSES.only);
+    new Uint8Array(buffer, tables + 512, 128).set(SHAPE_CODES);
     this.u8 = new Uint8Array(buffer);
     this.u32 = new Uint32Array(buffer);
     this.i32 = new Int32Array(buffer);
@@ -147,6 +182,28 @@ function release(module: ColumnsModule): void {
   module.wasm.reset();
   modules.inUse--;
   if (pool.length < POOL_SIZE) pool.push(module);
+}
+
+/**
+ * For the tests: what the module makes of a text cell's bytes, the type fits of their normal form (-1:
+ * left to the JavaScript) and its shape's hashes; null where the module is not built.
+ */
+export function classifyInModule(
+  text: Buffer,
+): { fits: number; shapeHash: number; shapeCheck: number } | null {
+  const module = acquire();
+  if (!module) return null;
+  try {
+    module.bytes.set(text);
+    const fits = module.wasm.classifyBytes(text.length);
+    return {
+      fits,
+      shapeHash: module.wasm.classifiedShape(0) | 0,
+      shapeCheck: module.wasm.classifiedShape(1) | 0,
+    };
+  } finally {
+    release(module);
+  }
 }
 
 /** What adopt() takes from the module for one column: see ColumnAccumulator. */
@@ -240,7 +297,6 @@ export class WasmTable {
       const last = batch.rowEnd[end - 1];
       module.column.set(batch.column.subarray(first, last));
       module.tag.set(batch.tag.subarray(first, last));
-
       module.hash.set(batch.hash.subarray(first, last));
       module.check.set(batch.check.subarray(first, last));
       module.length.set(batch.length.subarray(first, last));
@@ -251,7 +307,28 @@ export class WasmTable {
       }
       module.rowEnd.set(batch.rowEnd.subarray(r, end));
       module.rowHidden.set(batch.rowHidden.subarray(r, end));
-      module.wasm.run(this.table, end - r, first, firstColumn, lastColumn, batch.numbered ? 1 : 0);
+      // Text cells' bytes, for the module to classify their samples: those of a CSV file, in order.
+      let byteFrom = 0;
+      let byteCount = 0;
+      if (batch.hasText) {
+        byteFrom = batch.start[first];
+        byteCount = batch.end[last - 1] - byteFrom;
+        if (byteCount > 0 && byteCount <= BYTES && byteFrom + byteCount <= batch.bytes.length) {
+          module.start.set(batch.start.subarray(first, last));
+          module.end.set(batch.end.subarray(first, last));
+          module.bytes.set(batch.bytes.subarray(byteFrom, byteFrom + byteCount));
+        } else byteCount = 0;
+      }
+      module.wasm.run(
+        this.table,
+        end - r,
+        first,
+        firstColumn,
+        lastColumn,
+        batch.numbered ? 1 : 0,
+        byteFrom,
+        byteCount,
+      );
       this.takeBatchEvents(batch, first);
       this.rowsAdded += module.wasm.rowsAdded();
       this.hiddenRowsAdded += module.wasm.hiddenRowsAdded();
@@ -270,6 +347,12 @@ export class WasmTable {
       const slot = events[e + 2];
       const weight = events[e + 3];
       const flags = events[e + 4];
+      const fits = events[e + 5];
+      if (fits !== NOT_CLASSIFIED && slot < 0 && flags === 0) {
+        // A picked sample the module classified: its text is made only if its shape is new.
+        this.accumulators[events[e + 1]].takeSampled(fits, events[e + 6], events[e + 7], weight, batch, i);
+        continue;
+      }
       const tag = batch.tag[i] as CellTag;
       const raw = batch.value(i);
       const norm = tag === CellTag.Value ? batch.norm(i) : normaliseValue(raw);
@@ -286,6 +369,9 @@ export class WasmTable {
         weight,
         flags,
         false,
+        fits,
+        events[e + 6],
+        events[e + 7],
       );
     }
   }

@@ -13,6 +13,8 @@
 // reserves room for its exact cap of distinct values when it is added, so a table never runs out of room
 // mid-read: a table whose columns do not fit is profiled by the JavaScript instead.
 
+import { classify, NOT_CLASSIFIED, placeTables, shapeCheck, shapeHash } from './text-class';
+
 const MINHASH_SIZE: u32 = 128;
 const EMPTY_RANK: u32 = 0xffffffff;
 const RANK_SEED: u32 = 0x5bd1e995;
@@ -26,9 +28,14 @@ const KINDS: u32 = 16;
 
 // CellTag in cell.batch.ts.
 const EMPTY: u8 = 0;
+const TEXT: u8 = 1;
 const NUMBER: u8 = 3;
 const VALUE: u8 = 4;
 const DATE: u8 = 5;
+
+// Events: cell, column offset, slot, weight, flags, then the fits and shape hashes of a value classified
+// here (fits NOT_CLASSIFIED when it was not).
+const EVENT_BYTES: usize = 32;
 
 // Event flags.
 const TEXT_SAMPLE: i32 = 1; // one of the first samples: the JavaScript keeps its text
@@ -84,6 +91,15 @@ let events: usize = 0;
 // run()'s scratch: the cells ordered by column, and per column where its cells start among them.
 let order: usize = 0;
 let starts: usize = 0;
+// Text cells' positions among the batch's bytes, and a copy of those bytes (run()'s `byteCount`).
+let inStart: usize = 0;
+let inEnd: usize = 0;
+let inBytes: usize = 0;
+let classTables: usize = 0;
+const BYTES: usize = 1 << 20;
+// The bytes of the current run: where the copy starts among the batch's, and how many there are.
+let bytesFrom: u32 = 0;
+let bytesCount: u32 = 0;
 const MAX_WIDTH: usize = 16384; // MAX_COLUMNS in limits.ts
 let heapStart: usize = 0;
 let heapTop: usize = 0;
@@ -100,6 +116,26 @@ let lastCounted: i32 = -1;
 
 // Lays out the input (room for `cells` cells and `rows` rows) and the events from `at`; the heap follows,
 // to the end of memory. Returns where the heap starts.
+// Where layout() put each input array, the events and the character tables of text-class.ts (which
+// the JavaScript writes), by number: see Region in column.wasm.ts.
+export function region(k: i32): i32 {
+  // No array literal: the stub runtime would allocate it where the input lies.
+  if (k == 0) return <i32>inNumber;
+  if (k == 1) return <i32>inColumn;
+  if (k == 2) return <i32>inHash;
+  if (k == 3) return <i32>inCheck;
+  if (k == 4) return <i32>inLength;
+  if (k == 5) return <i32>inRowEnd;
+  if (k == 6) return <i32>events;
+  if (k == 7) return <i32>inTag;
+  if (k == 8) return <i32>inKind;
+  if (k == 9) return <i32>inRowHidden;
+  if (k == 10) return <i32>inStart;
+  if (k == 11) return <i32>inEnd;
+  if (k == 12) return <i32>inBytes;
+  return <i32>classTables;
+}
+
 export function layout(at: i32, cells: i32, rows: i32): i32 {
   const c = <usize>cells;
   const r = <usize>rows;
@@ -110,15 +146,28 @@ export function layout(at: i32, cells: i32, rows: i32): i32 {
   inLength = inCheck + (c << 2);
   inRowEnd = inLength + (c << 2);
   events = inRowEnd + (r << 2);
-  inTag = events + c * 20;
+  inTag = events + c * EVENT_BYTES;
   inKind = inTag + c;
   inRowHidden = inKind + c;
   order = (inRowHidden + r + 15) & ~(<usize>15);
   starts = order + (c << 2);
-  heapStart = (starts + ((MAX_WIDTH + 1) << 2) + 15) & ~(<usize>15);
+  inStart = (starts + ((MAX_WIDTH + 1) << 2) + 15) & ~(<usize>15);
+  inEnd = inStart + (c << 2);
+  inBytes = inEnd + (c << 2);
+  classTables = inBytes + BYTES;
+  heapStart = (placeTables(classTables) + 15) & ~(<usize>15);
   heapTop = heapStart;
   heapEnd = <usize>memory.size() << 16;
   return <i32>heapStart;
+}
+
+// For the tests: classify() of the first `length` bytes of the input's bytes, and the shape hashes it set.
+export function classifyBytes(length: i32): i32 {
+  return classify(inBytes, inBytes + <usize>length);
+}
+
+export function classifiedShape(check: i32): u32 {
+  return check != 0 ? shapeCheck : shapeHash;
 }
 
 // Forgets every table: the instance is reused for another.
@@ -247,7 +296,20 @@ export function digestRowEnd(t: i32): void {
 // Adds the rows [0, rows) of the input, whose cells are [0, rowEnd[rows - 1] - firstCell), to table t,
 // of columns [firstColumn, lastColumn]: the digest row by row, then every cell to its column. Without
 // `numbered`, no cell is a number or has a number format, and their input was not written.
-export function run(t: i32, rows: i32, firstCell: i32, firstColumn: i32, lastColumn: i32, numbered: i32): void {
+// With `byteCount`, the Text cells' positions were written and their bytes, from `byteFrom` on among the
+// batch's, copied: sampled text is classified here.
+export function run(
+  t: i32,
+  rows: i32,
+  firstCell: i32,
+  firstColumn: i32,
+  lastColumn: i32,
+  numbered: i32,
+  byteFrom: i32,
+  byteCount: i32,
+): void {
+  bytesFrom = <u32>byteFrom;
+  bytesCount = <u32>byteCount;
   const table = <usize>t;
   withKinds = numbered != 0;
   eventCount = 0;
@@ -336,17 +398,41 @@ export function addOne(
   store<u32>(inLength, <u32>length);
   store<u8>(inKind, <u8>kind);
   withKinds = true;
+  bytesCount = 0;
   addCell(<u32>c, 0, 0, <u32>hash);
 }
 
 @inline function event(cell: i32, offset: i32, slot: i32, weight: u32, flags: i32): void {
-  const at = events + <usize>eventCount * 20;
+  const at = events + <usize>eventCount * EVENT_BYTES;
   store<i32>(at, cell);
   store<i32>(at + 4, offset);
   store<i32>(at + 8, slot);
   store<u32>(at + 12, weight);
   store<i32>(at + 16, flags);
+  store<i32>(at + 20, NOT_CLASSIFIED);
   eventCount++;
+}
+
+// A value picked for classification: classified here when it is text whose bytes were copied, else by
+// the JavaScript.
+function sampleEvent(i: i32, offset: i32, weight: u32): void {
+  event(i, offset, -1, weight, 0);
+  classifyLast(i);
+}
+
+// Classifies the text of the last event's cell i, where it is text whose bytes were copied: its fits and
+// shape hashes go into the event.
+function classifyLast(i: i32): void {
+  if (bytesCount == 0 || load<u8>(inTag + <usize>i) != TEXT) return;
+  const start = load<u32>(inStart + (<usize>i << 2)) - bytesFrom;
+  const end = load<u32>(inEnd + (<usize>i << 2)) - bytesFrom;
+  if (start > end || end > bytesCount) return;
+  const fits = classify(inBytes + <usize>start, inBytes + <usize>end);
+  if (fits == NOT_CLASSIFIED) return;
+  const at = events + <usize>(eventCount - 1) * EVENT_BYTES;
+  store<i32>(at + 20, fits);
+  store<u32>(at + 24, shapeHash);
+  store<u32>(at + 28, shapeCheck);
 }
 
 // ColumnAccumulator.addAt for input cell i.
@@ -364,7 +450,7 @@ function addCell(column: u32, offset: i32, i: i32, hash: u32): void {
       store<u32>(at, load<u32>(at) + 1);
       if (<u32>slot >= load<u32>(c + TYPED_CAP)) {
         const weight = pick(c);
-        if (weight != 0) event(i, offset, -1, weight, 0);
+        if (weight != 0) sampleEvent(i, offset, weight);
       }
       return;
     }
@@ -372,8 +458,10 @@ function addCell(column: u32, offset: i32, i: i32, hash: u32): void {
     if (distinct < load<u32>(c + MATERIALISED)) {
       // A new value the JavaScript classifies or keeps (or samples, past the typed ones).
       const added = addSlot(c, hash, check);
-      const weight = <u32>added >= load<u32>(c + TYPED_CAP) ? pick(c) : 0;
+      const typed = <u32>added < load<u32>(c + TYPED_CAP);
+      const weight = typed ? 0 : pick(c);
       event(i, offset, added, weight, observe(c, i, hash));
+      if (typed || weight != 0) classifyLast(i);
       return;
     }
     const overflowed = distinct >= load<u32>(c + EXACT_CAP);
@@ -382,7 +470,8 @@ function addCell(column: u32, offset: i32, i: i32, hash: u32): void {
   }
   const weight = pick(c);
   const flags = observe(c, i, hash);
-  if (weight != 0 || flags != 0) event(i, offset, -1, weight, flags);
+  if (flags != 0) event(i, offset, -1, weight, flags);
+  else if (weight != 0) sampleEvent(i, offset, weight);
 }
 
 // The sketch, the ranges and the first samples; returns the event flags for what the JavaScript observes.
