@@ -84,6 +84,12 @@ describe('column counting in WebAssembly', () => {
       '\u007f',
       'é',
     );
+    const number = (digits: number) =>
+      fc
+        .tuple(fc.integer({ min: 0, max: 10 ** digits - 1 }), fc.boolean())
+        .map(([n, padded]) => (padded ? String(n).padStart(digits, '0') : String(n)));
+    const separator = fc.constantFrom('-', '/', '.', ' ', '. ', ', ');
+    const month = fc.constantFrom('mar', 'March', 'sept', 'dec', 'abc');
     const of = (characters: string, maxLength: number) =>
       fc
         .array(fc.constantFrom(...characters.split('')), { minLength: 1, maxLength, size: 'max' })
@@ -93,6 +99,20 @@ describe('column counting in WebAssembly', () => {
       // Phone numbers (7 to 15 digits) and numbers (signs, zeros, fractions).
       of('0123456789 +-()', 24),
       of('0123456789+-.', 10),
+      // Dates in every form the JavaScript reads, and text that ends like one.
+      fc.tuple(number(4), separator, number(2), separator, number(2)).map((parts) => parts.join('')),
+      fc
+        .tuple(number(2), separator, fc.oneof(number(2), month), separator, number(5))
+        .map((parts) => parts.join('')),
+      fc
+        .tuple(
+          fc.oneof(month, fc.constantFrom('customer', 'follow up')),
+          separator,
+          number(2),
+          separator,
+          number(5),
+        )
+        .map((parts) => parts.join('')),
     );
     let classified = 0;
     let runs = 0;

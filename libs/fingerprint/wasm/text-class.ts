@@ -181,7 +181,7 @@ function textFits(n: i32): i32 {
   if (chars & MAY_BE_NUMBER) return NOT_CLASSIFIED;
   if ((chars & (HAS_DIGIT | MAY_BE_CURRENCY)) == (HAS_DIGIT | MAY_BE_CURRENCY)) return NOT_CLASSIFIED;
   if (chars & HAS_PERCENT) return NOT_CLASSIFIED;
-  if (chars & HAS_DIGIT && chars & DATE_SEPARATORS && chars & DATE_SHAPE) return NOT_CLASSIFIED;
+  if (chars & HAS_DIGIT && chars & DATE_SEPARATORS && chars & DATE_SHAPE && mayBeDate(n)) return NOT_CLASSIFIED;
   if (chars & HAS_DIGIT && chars & HAS_COLON) return NOT_CLASSIFIED;
   let fits = 0;
   if (chars & SHORT && isBooleanWord(n)) fits |= BOOLEAN;
@@ -196,6 +196,12 @@ function textFits(n: i32): i32 {
   if ((chars & CODE_CLASSES) == CODE_CLASSES) fits |= ID;
   else if (chars & LEADING_ZERO && digits(1, n)) fits |= ID;
   return fits;
+}
+
+// Whether isDateText may hold: its ISO pattern starts with four digits and a `-`; every other one ends
+// with a year of four digits after a separator, which five digits at the end are not.
+function mayBeDate(n: i32): bool {
+  return (digits(0, 4) && t(4) == 45) || !isDigit(t(n - 5));
 }
 
 function plainNumberFits(n: i32): i32 {
