@@ -103,7 +103,10 @@ export class CellBatch {
   private valueCells = 0;
   /** Whether a cell since clear() is a number or has a number format: else `num` and `kind` say nothing. */
   numbered = false;
-  /** Whether a cell since clear() is Text: then every cell's `start` and `end` are positions in `bytes`. */
+  /**
+   * Whether a cell since clear() is Text (a CSV's): its `start` and `end` are positions in `bytes`, in
+   * order, and so are those of the scanner's Value cells.
+   */
   hasText = false;
 
   clear(): void {

@@ -11,12 +11,13 @@ import { wasmInstance } from './wasm.loader';
  * sampled for classification, the MinHash sketch and the ranges. It does per cell what
  * ColumnAccumulator.addAt does, for every cell of a run at once; the cells whose text is needed (new
  * distinct values that are classified or kept, picked samples, the first samples) come back as events,
- * which the accumulators take (ColumnAccumulator.takeCounted). When the table closes, the counts are
- * copied into the accumulators (adopt()) and the module's memory goes back to a pool.
+ * which the accumulators take (ColumnAccumulator.takeCounted); the module classifies the plain text
+ * among them where it can (wasm/text-class.ts). When the table closes, the counts are copied into the
+ * accumulators (adopt()) and the module's memory goes back to a pool.
  *
- * The JavaScript did this at some 45 ns a cell in a fresh process (while V8 compiled it) and 25 ns
- * later; a table whose columns do not fit in the module's memory, or a checkout where the module is
- * not built, is profiled by the JavaScript alone, with the same result.
+ * In JavaScript this was more than half of a fresh process's read of the bench CSV (with it stubbed out,
+ * ~190 ms instead of ~400). A table whose columns do not fit in the module's memory, or a checkout
+ * where the module is not built, is profiled by the JavaScript alone, with the same result.
  */
 
 interface ColumnsExports {
@@ -307,7 +308,9 @@ export class WasmTable {
       }
       module.rowEnd.set(batch.rowEnd.subarray(r, end));
       module.rowHidden.set(batch.rowHidden.subarray(r, end));
-      // Text cells' bytes, for the module to classify their samples: those of a CSV file, in order.
+      // Text cells' bytes, for the module to classify: a CSV's, whose cells lie in order. A cell the span
+      // misses (one the JavaScript tokenizer made a value, with no position) is classified by the
+      // JavaScript: the module checks every Text cell lies within the bytes it was given.
       let byteFrom = 0;
       let byteCount = 0;
       if (batch.hasText) {
