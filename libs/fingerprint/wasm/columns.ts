@@ -14,6 +14,7 @@
 // mid-read: a table whose columns do not fit is profiled by the JavaScript instead.
 
 import { classify, NOT_CLASSIFIED, placeTables, shapeCheck, shapeHash } from './text-class';
+import { fmix32 } from './text-hash';
 
 const MINHASH_SIZE: u32 = 128;
 const EMPTY_RANK: u32 = 0xffffffff;
@@ -266,15 +267,6 @@ export function lastRowAdded(): i32 {
   row = (row ^ offset) * FNV_PRIME;
   row = (row ^ hash) * FNV_PRIME;
   store<u32>(t + DIGEST_ROW, row);
-}
-
-@inline function fmix32(x: u32): u32 {
-  x ^= x >>> 16;
-  x *= 0x85ebca6b;
-  x ^= x >>> 13;
-  x *= 0xc2b2ae35;
-  x ^= x >>> 16;
-  return x;
 }
 
 function digestEndRow(t: usize): void {

@@ -7,7 +7,7 @@
 // The character tables (column-type.ts's HAS_OF and ONLY_OF, column.profile.ts's SHAPE_OF) are written
 // into memory by the JavaScript (column.wasm.ts), so that both read the same ones.
 
-import { canonicalNumberEnd, MINUS_ZERO, NOT_A_NUMBER } from './text-hash';
+import { canonicalNumberEnd, fmix32, MINUS_ZERO, NOT_A_NUMBER } from './text-hash';
 
 export const NOT_CLASSIFIED: i32 = -1;
 
@@ -269,15 +269,6 @@ function isPhone(n: i32): bool {
   if (start >= n) return false;
   for (let i = start; i < n; i++) if (t(i) == 43) return false;
   return true;
-}
-
-@inline function fmix32(x: u32): u32 {
-  x ^= x >>> 16;
-  x *= 0x85ebca6b;
-  x ^= x >>> 13;
-  x *= 0xc2b2ae35;
-  x ^= x >>> 16;
-  return x;
 }
 
 // ShapeTable.hashShape of the normal form.
