@@ -2,6 +2,7 @@ import { type CellBatch, CellTag, type NormalisedCell, kindCode, NUMBER_KINDS } 
 import { type ColumnAccumulator, type CountedState, SHAPE_CODES } from './column.profile';
 import { CHARACTER_CLASSES } from './column-type';
 import { normaliseValue } from './normalise';
+import type { NumberKind } from './number-format';
 import type { TableOptions } from './table.builder';
 import { wasmInstance } from './wasm.loader';
 
@@ -214,10 +215,10 @@ function countedState(module: ColumnsModule, column: number, typedCap: number): 
   const distinct = u32[at(Field.Distinct)];
   const counts = u32[at(Field.Counts)] >>> 2;
   const mins = u32[at(Field.Mins)] >>> 2;
-  const kinds: Array<[number, number]> = [];
+  const kinds: CountedState['kinds'] = [];
   for (let k = 0; k < u32[at(Field.KindSeen)]; k++) {
     const code = u8[column + Field.KindOrder + k];
-    kinds.push([code, u32[at(Field.KindCounts) + code]]);
+    kinds.push([NUMBER_KINDS[code] as NumberKind, u32[at(Field.KindCounts) + code]]);
   }
   const minLength = i32[at(Field.MinLength)];
   return {
@@ -230,7 +231,7 @@ function countedState(module: ColumnsModule, column: number, typedCap: number): 
     maxLength: minLength === 0x7fffffff ? -Infinity : i32[at(Field.MaxLength)],
     minNumber: f64[(column + Field.MinNumber) >>> 3],
     maxNumber: f64[(column + Field.MaxNumber) >>> 3],
-    kinds: kinds.map(([code, n]) => [NUMBER_KINDS[code] as NonNullable<(typeof NUMBER_KINDS)[number]>, n]),
+    kinds,
   };
 }
 

@@ -70,13 +70,12 @@ const KIND_COUNTS: usize = 104; // u32 x KINDS
 const KIND_ORDER: usize = KIND_COUNTS + <usize>KINDS * 4; // u8 x KINDS
 const COLUMN_SIZE: usize = KIND_ORDER + <usize>KINDS;
 
-// A table's state: its row digest and width, then a pointer per column.
+// A table's state: its row digest, then a pointer per column.
 const DIGEST_A: usize = 0;
 const DIGEST_B: usize = 4;
 const DIGEST_ROWS: usize = 8;
 const DIGEST_ROW: usize = 12;
-const WIDTH: usize = 16;
-const COLUMN_POINTERS: usize = 20;
+const COLUMN_POINTERS: usize = 16;
 
 // The input of run() and the events it writes (layout()).
 let inColumn: usize = 0;
@@ -115,8 +114,6 @@ let rowsCounted: i32 = 0;
 let hiddenCounted: i32 = 0;
 let lastCounted: i32 = -1;
 
-// Lays out the input (room for `cells` cells and `rows` rows) and the events from `at`; the heap follows,
-// to the end of memory. Returns where the heap starts.
 // Where layout() put each input array, the events and the character tables of text-class.ts (which
 // the JavaScript writes), by number: see Region in column.wasm.ts.
 export function region(k: i32): i32 {
@@ -137,6 +134,8 @@ export function region(k: i32): i32 {
   return <i32>classTables;
 }
 
+// Lays out the input (room for `cells` cells and `rows` rows) and the events from `at`; the heap follows,
+// to the end of memory. Returns where the heap starts.
 export function layout(at: i32, cells: i32, rows: i32): i32 {
   const c = <usize>cells;
   const r = <usize>rows;
@@ -176,10 +175,6 @@ export function reset(): void {
   heapTop = heapStart;
 }
 
-export function heapRoom(): i32 {
-  return <i32>(heapEnd - heapTop);
-}
-
 function allocate(size: usize): usize {
   const at = heapTop;
   const end = (at + size + 15) & ~(<usize>15);
@@ -196,11 +191,10 @@ export function openTable(width: i32): i32 {
   store<u32>(t + DIGEST_B, 0);
   store<u32>(t + DIGEST_ROWS, 0);
   store<u32>(t + DIGEST_ROW, ROW_SEED);
-  store<i32>(t + WIDTH, width);
   return <i32>t;
 }
 
-// The room a column with this exact cap takes (columnRoom() in column.wasm.ts must agree).
+// The size of a column's slot table at its exact cap (ColumnAccumulator's after its last rehash).
 function slotCapacity(exactCap: u32): u32 {
   let n = FIRST_SLOTS;
   while (n < exactCap * 2) n <<= 1;
