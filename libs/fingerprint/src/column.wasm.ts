@@ -410,6 +410,11 @@ export class WasmTable {
     );
   }
 
+  /** A cell of the row that goes only into the row digest (its column is counted elsewhere). */
+  digestCell(offset: number, hash: number): void {
+    this.live().wasm.digestAddCell(this.table, offset, hash);
+  }
+
   /** Ends a row of addCell()s. */
   endRow(): void {
     this.live().wasm.digestRowEnd(this.table);

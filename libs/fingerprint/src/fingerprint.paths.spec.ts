@@ -152,6 +152,36 @@ describe('byte-level and string paths agree', () => {
     expect(fast).toEqual(strings);
   });
 
+  it('on a workbook whose data rows reach columns the header does not name, on either side', async () => {
+    const path = tmp.path('unnamed.xlsx');
+    await writeWorkbook(path, (wb) => {
+      const ws = wb.addWorksheet('Data');
+      ws.addRow([null, 'Code', 'Name', 'Amount']);
+      for (let i = 0; i < 300; i++) {
+        // Most rows stay within B:D (read in runs); some hold a value in A or F as well.
+        ws.addRow([
+          i % 7 === 0 ? `note ${i % 5}` : null,
+          CELLS[i % CELLS.length] || null,
+          CELLS[(i * 3) % CELLS.length] || null,
+          i / 4,
+          null,
+          i % 11 === 0 ? i : null,
+        ]);
+      }
+    });
+    const { fast, strings } = await bothPaths(path);
+    expect(fast).toEqual(strings);
+    expect(fast.tables[0].range).toBe('A1:F301');
+    expect(fast.tables[0].columns.map((c) => c.name)).toEqual([
+      'column_A',
+      'Code',
+      'Name',
+      'Amount',
+      'column_E',
+      'column_F',
+    ]);
+  });
+
   it('on a workbook of dates that share a day or a cache slot (same day at other times, 1024 days apart)', async () => {
     const path = tmp.path('dates.xlsx');
     const base = Date.UTC(2021, 2, 14);

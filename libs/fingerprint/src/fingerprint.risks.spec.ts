@@ -196,6 +196,15 @@ describe('xlsx reader (property)', () => {
               ['', null, 0],
             ],
           ],
+          // Found by CI: that table's data row holds a value in column A, which its header leaves blank.
+          [
+            [
+              [0, 0, false],
+              ['', null, null],
+              [null, ':', ';'],
+              ['!', 0, null],
+            ],
+          ],
         ],
       },
     );

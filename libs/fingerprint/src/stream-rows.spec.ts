@@ -39,7 +39,7 @@ describe('streamTableRows', () => {
       ws.addRow([null, 'id', 'name', 'joined', 'balance']); // header at row 3, columns B:E
       ws.addRow([null, 1, 'Ann', new Date(Date.UTC(2024, 0, 2)), 10.5]);
       ws.addRow([]);
-      ws.addRow(['outside the table only']); // row 6: nothing inside B:E, not a data row
+      ws.addRow(['left of the header']); // row 6: a data row, in a column the header does not name
       ws.addRow([null, 2, '   ', null, 0]); // blank-looking text counts as empty
       ws.addRow([null, null, 'Bob', null, null]);
       ws.getColumn(4).numFmt = 'yyyy-mm-dd';
@@ -56,12 +56,14 @@ describe('streamTableRows', () => {
     expect(people.dataStartRow).toBe(4);
     const rows = await collect(xlsx, people);
     expect(rows).toHaveLength(people.rowCount);
+    expect(people.range).toBe('A3:E8');
     expect(rows).toEqual([
-      { row: 4, values: [1, 'Ann', new Date(Date.UTC(2024, 0, 2)), 10.5] },
-      { row: 7, values: [2, null, null, 0] },
-      { row: 8, values: [null, 'Bob', null, null] },
+      { row: 4, values: [null, 1, 'Ann', new Date(Date.UTC(2024, 0, 2)), 10.5] },
+      { row: 6, values: ['left of the header', null, null, null, null] },
+      { row: 7, values: [null, 2, null, null, 0] },
+      { row: 8, values: [null, null, 'Bob', null, null] },
     ]);
-    expect(rows[0].values[2]).toBeInstanceOf(Date);
+    expect(rows[0].values[3]).toBeInstanceOf(Date);
   });
 
   it('reads only the named sheet', async () => {

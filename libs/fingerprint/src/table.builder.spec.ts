@@ -54,9 +54,11 @@ describe('TableBuilder', () => {
       [8, [1, 'x']],
     ])!;
     expect(t.headerRow).toBe(1);
-    expect(t.columns.map((c) => c.name)).toEqual(['Title']);
+    // The data's second column has no name, and is kept.
+    expect(t.columns.map((c) => c.name)).toEqual(['Title', 'column_B']);
     expect(t.rowCount).toBe(2);
-    expect(t.range).toBe('A1:A8');
+    expect(t.range).toBe('A1:B8');
+    expect(t.columns[1]).toMatchObject({ distinct: 2, values: ['6', 'x'] });
   });
 
   it('treats a one-column sheet as a one-column table', () => {
@@ -81,23 +83,31 @@ describe('TableBuilder', () => {
     ]);
   });
 
-  it('ignores cells outside the header span and rows empty within it', () => {
+  it("widens a table to its data rows' cells outside the header, as unnamed columns, and skips empty rows", () => {
     const t = build([
       [1, [null, 'a', 'b']],
-      [2, ['left', null, null, 'right']],
+      [2, ['left', null, null, null, 'right']],
       [3, [null, 1, null]],
       [4, [null, ' ', null]],
     ])!;
-    expect(t.rowCount).toBe(1);
-    expect(t.range).toBe('B1:C3');
-    expect(t.columns[0]).toMatchObject({ nullRatio: 0, distinct: 1, values: ['1'] });
-    expect(t.columns[1]).toMatchObject({
-      type: 'empty',
-      nullRatio: 1,
-      distinct: 0,
-      values: [],
-      typeShare: 0,
-    });
+    expect(t.rowCount).toBe(2);
+    expect(t.range).toBe('A1:E3');
+    expect(t.columns.map((c) => c.name)).toEqual(['column_A', 'a', 'b', 'column_D', 'column_E']);
+    expect(t.columns.map((c) => c.index)).toEqual([0, 1, 2, 3, 4]);
+    expect(t.columns[0]).toMatchObject({ nullRatio: 0.5, distinct: 1, values: ['left'] });
+    expect(t.columns[1]).toMatchObject({ nullRatio: 0.5, distinct: 1, values: ['1'] });
+    const empty = { type: 'empty', nullRatio: 1, distinct: 0, values: [], typeShare: 0 };
+    expect(t.columns[2]).toMatchObject(empty);
+    expect(t.columns[3]).toMatchObject(empty);
+    expect(t.columns[4]).toMatchObject({ nullRatio: 0.5, distinct: 1, values: ['right'] });
+  });
+
+  it('names an unnamed column apart from a header that already reads column_A', () => {
+    const t = build([
+      [1, [null, 'column_A', 'b']],
+      [2, ['x', 1, 2]],
+    ])!;
+    expect(t.columns.map((c) => c.name)).toEqual(['column_A (2)', 'column_A', 'b']);
   });
 
   it('counts distinct normalised values and keeps a first-seen sample', () => {

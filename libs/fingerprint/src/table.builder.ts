@@ -74,6 +74,11 @@ class OpenTable {
   private counted: WasmTable | null = null;
   /** Its counts went into the accumulators (close()): they cannot take more rows. */
   private adopted = false;
+  /**
+   * Columns outside the header's that the table's data rows hold values in (a column nobody named),
+   * by column number: counted here in JavaScript, and part of the table from finish() on.
+   */
+  private readonly unnamed = new Map<number, ColumnAccumulator>();
 
   constructor(
     readonly header: BufferedRow,
@@ -98,10 +103,7 @@ class OpenTable {
     labels.forEach((label, i) => {
       this.names.push(uniqueName(label ?? `column_${columnLetters(this.firstColumn + i)}`, taken));
     });
-    while (this.accumulators.length < labels.length) {
-      const { distinctExactCap, distinctTypedCap, valueSampleCap } = this.options;
-      this.accumulators.push(new ColumnAccumulator(distinctExactCap, distinctTypedCap, valueSampleCap));
-    }
+    while (this.accumulators.length < labels.length) this.accumulators.push(this.newAccumulator());
     // Named before any data row (a second header line comes right after the first): counting starts now.
     this.counted?.close();
     this.counted = WasmTable.open(this.accumulators, this.options);
@@ -123,10 +125,6 @@ class OpenTable {
 
   get headerRow(): number {
     return this.header.rowNumber + this.headerRows - 1;
-  }
-
-  inSpan(row: BufferedRow): boolean {
-    return row.cells.some((c) => c.column >= this.firstColumn && c.column <= this.lastColumn);
   }
 
   /**
@@ -169,28 +167,49 @@ class OpenTable {
     return true;
   }
 
+  /**
+   * Adds a data row. All its cells belong to the table: one left or right of the header's columns
+   * widens the table by a column with no name (column_A) rather than being lost. Its offset in the row
+   * digest is its distance from the header's first column (negative on the left), so the digest takes
+   * the row's cells in column order whichever side they are on.
+   */
   addData(row: BufferedRow): void {
-    let inTable = false;
     const { cells } = row;
+    if (cells.length === 0) return;
     const { counted } = this;
     if (!counted) this.assertOpen();
     for (let i = 0; i < cells.length; i++) {
       const cell = cells[i];
-      if (cell.column < this.firstColumn || cell.column > this.lastColumn) continue;
       const offset = cell.column - this.firstColumn;
-      if (counted) counted.addCell(offset, cell);
+      if (offset < 0 || cell.column > this.lastColumn) {
+        this.unnamedColumn(cell.column).add(cell);
+        if (counted) counted.digestCell(offset, cell.hash);
+        else this.digest.addCell(offset, cell.hash);
+      } else if (counted) counted.addCell(offset, cell);
       else {
         this.accumulators[offset].add(cell);
         this.digest.addCell(offset, cell.hash);
       }
-      inTable = true;
     }
-    if (!inTable) return;
     if (counted) counted.endRow();
     else this.digest.endRow();
     this.rowCount++;
     if (row.hidden) this.hiddenRows++;
     this.lastDataRow = row.rowNumber;
+  }
+
+  private unnamedColumn(column: number): ColumnAccumulator {
+    let acc = this.unnamed.get(column);
+    if (!acc) {
+      acc = this.newAccumulator();
+      this.unnamed.set(column, acc);
+    }
+    return acc;
+  }
+
+  private newAccumulator(): ColumnAccumulator {
+    const { distinctExactCap, distinctTypedCap, valueSampleCap } = this.options;
+    return new ColumnAccumulator(distinctExactCap, distinctTypedCap, valueSampleCap);
   }
 
   /** Per column offset, where its cells start in `order` (addRunAt's counting sort). */
@@ -282,20 +301,29 @@ class OpenTable {
 
   finish(sheet: string, valueSampleCap: number, hiddenColumns: ReadonlySet<number>): TableFingerprint {
     this.close();
-    const columns: ColumnProfile[] = this.accumulators.map((acc, index) => {
-      const profile = acc.profile({
-        name: this.names[index],
-        index,
-        rowCount: this.rowCount,
-        valueSampleCap,
-      });
-      if (hiddenColumns.has(this.firstColumn + index)) profile.hidden = true;
-      return profile;
-    });
+    const { accumulators, names, unnamed } = this;
+    // The header's columns, widened to the unnamed ones its data rows reach; a column in between that
+    // holds nothing in this table is empty.
+    const firstColumn = Math.min(this.firstColumn, ...unnamed.keys());
+    const lastColumn = Math.max(this.lastColumn, ...unnamed.keys());
+    const taken = new Set(names.map(normaliseHeader));
+    const columns: ColumnProfile[] = [];
+    for (let column = firstColumn; column <= lastColumn; column++) {
+      const inHeader = column >= this.firstColumn && column <= this.lastColumn;
+      const acc = inHeader
+        ? accumulators[column - this.firstColumn]
+        : (unnamed.get(column) ?? this.newAccumulator());
+      const name = inHeader
+        ? names[column - this.firstColumn]
+        : uniqueName(`column_${columnLetters(column)}`, taken);
+      const profile = acc.profile({ name, index: columns.length, rowCount: this.rowCount, valueSampleCap });
+      if (hiddenColumns.has(column)) profile.hidden = true;
+      columns.push(profile);
+    }
     const lastRow = this.rowCount === 0 ? this.headerRow : this.lastDataRow;
     const table: TableFingerprint = {
       sheet,
-      range: `${columnLetters(this.firstColumn)}${this.firstRow}:${columnLetters(this.lastColumn)}${lastRow}`,
+      range: `${columnLetters(firstColumn)}${this.firstRow}:${columnLetters(lastColumn)}${lastRow}`,
       headerRow: this.headerRow,
       dataStartRow: this.headerRow + 1,
       rowCount: this.rowCount,
@@ -319,7 +347,7 @@ function isLabel(cell: NormalisedCell): boolean {
 
 /**
  * Whether a batch row can go straight into the table: it holds a non-empty cell, its cells are in
- * column order, and it cannot be a totals row (text first, then only numbers), which isTotalsRow
+ * column order and within the header's columns, and it cannot be a totals row (text first, then only numbers), which isTotalsRow
  * must read.
  */
 function isPlainDataRow(batch: CellBatch, from: number, to: number, table: OpenTable): boolean {
@@ -333,7 +361,8 @@ function isPlainDataRow(batch: CellBatch, from: number, to: number, table: OpenT
     const column = batch.column[i];
     if (column <= previousColumn) return false;
     previousColumn = column;
-    if (column < table.firstColumn || column > table.lastColumn) continue;
+    // A cell left or right of the header's columns: addData widens the table.
+    if (column < table.firstColumn || column > table.lastColumn) return false;
     const value = tag === CellTag.Value || tag === CellTag.Date ? batch.values[i] : null;
     if (cells++ === 0)
       textFirst = tag === CellTag.Text || tag === CellTag.Shared || typeof value === 'string';
