@@ -35,6 +35,8 @@ interface ColumnsExports {
     firstCell: number,
     firstColumn: number,
     lastColumn: number,
+    digestFirst: number,
+    digestLast: number,
     numbered: number,
     byteFrom: number,
     byteCount: number,
@@ -282,7 +284,20 @@ export class WasmTable {
    * Adds the batch rows [r0, r1), plain data rows in column order, to the table (OpenTable.addRunAt):
    * copied into the module's input as many rows at a time as fit, counted there, then the events taken.
    */
-  run(batch: CellBatch, r0: number, r1: number, firstColumn: number, lastColumn: number): void {
+  /**
+   * Counts the cells of the batch rows [r0, r1) in [firstColumn, lastColumn]. A row is the table's,
+   * and in its digest, by its cells in [rowFirst, rowLast] (which holds those): the others the caller
+   * counts.
+   */
+  run(
+    batch: CellBatch,
+    r0: number,
+    r1: number,
+    firstColumn: number,
+    lastColumn: number,
+    rowFirst = firstColumn,
+    rowLast = lastColumn,
+  ): void {
     const module = this.live();
     this.rowsAdded = 0;
     this.hiddenRowsAdded = 0;
@@ -329,6 +344,8 @@ export class WasmTable {
         first,
         firstColumn,
         lastColumn,
+        rowFirst,
+        rowLast,
         batch.numbered ? 1 : 0,
         byteFrom,
         byteCount,

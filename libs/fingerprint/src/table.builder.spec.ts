@@ -83,11 +83,11 @@ describe('TableBuilder', () => {
     ]);
   });
 
-  it("widens a table to its data rows' cells outside the header, as unnamed columns, and skips empty rows", () => {
+  it("takes in a data row's values right beside the header as unnamed columns, and skips empty rows", () => {
     const t = build([
       [1, [null, 'a', 'b']],
-      [2, ['left', null, null, null, 'right']],
-      [3, [null, 1, null]],
+      [2, [null, 1, null]],
+      [3, ['left', null, null, 'right', 'next']],
       [4, [null, ' ', null]],
     ])!;
     expect(t.rowCount).toBe(2);
@@ -96,10 +96,30 @@ describe('TableBuilder', () => {
     expect(t.columns.map((c) => c.index)).toEqual([0, 1, 2, 3, 4]);
     expect(t.columns[0]).toMatchObject({ nullRatio: 0.5, distinct: 1, values: ['left'] });
     expect(t.columns[1]).toMatchObject({ nullRatio: 0.5, distinct: 1, values: ['1'] });
-    const empty = { type: 'empty', nullRatio: 1, distinct: 0, values: [], typeShare: 0 };
-    expect(t.columns[2]).toMatchObject(empty);
-    expect(t.columns[3]).toMatchObject(empty);
-    expect(t.columns[4]).toMatchObject({ nullRatio: 0.5, distinct: 1, values: ['right'] });
+    expect(t.columns[2]).toMatchObject({
+      type: 'empty',
+      nullRatio: 1,
+      distinct: 0,
+      values: [],
+      typeShare: 0,
+    });
+    expect(t.columns[3]).toMatchObject({ nullRatio: 0.5, distinct: 1, values: ['right'] });
+    expect(t.columns[4]).toMatchObject({ nullRatio: 0.5, distinct: 1, values: ['next'] });
+  });
+
+  it('leaves out a note past a blank column, and every column beyond it, for all rows', () => {
+    const t = build([
+      [1, ['a', 'b']],
+      [2, [1, 2, null, 'note']], // D: past the blank C
+      [3, [3, 4, 'x']], // C touches the table
+      [4, [5, 6, 'y', 'later']], // D touches it now, but was left out: a column is in for all rows or none
+      [5, [null, null, null, 'only a note']], // nothing in the table's columns: not a row of it
+      [6, [7, 8]],
+    ])!;
+    expect(t.range).toBe('A1:C6');
+    expect(t.rowCount).toBe(4);
+    expect(t.columns.map((c) => c.name)).toEqual(['a', 'b', 'column_C']);
+    expect(t.columns[2]).toMatchObject({ nullRatio: 0.5, values: ['x', 'y'] });
   });
 
   it('names an unnamed column apart from a header that already reads column_A', () => {

@@ -75,10 +75,15 @@ class OpenTable {
   /** Its counts went into the accumulators (close()): they cannot take more rows. */
   private adopted = false;
   /**
-   * Columns outside the header's that the table's data rows hold values in (a column nobody named),
-   * by column number: counted here in JavaScript, and part of the table from finish() on.
+   * Columns outside the header's that the table took in from its data rows (columns nobody named),
+   * by column number: counted here in JavaScript. The table's columns are [left, right]; a column
+   * outside [leftLimit, rightLimit] never joins it (addData).
    */
   private readonly unnamed = new Map<number, ColumnAccumulator>();
+  left: number;
+  right: number;
+  leftLimit = 1;
+  rightLimit = MAX_COLUMNS;
 
   constructor(
     readonly header: BufferedRow,
@@ -88,6 +93,8 @@ class OpenTable {
   ) {
     this.firstColumn = header.cells.reduce((min, c) => Math.min(min, c.column), Infinity);
     this.lastColumn = header.cells.reduce((max, c) => Math.max(max, c.column), 0);
+    this.left = this.firstColumn;
+    this.right = this.lastColumn;
     const byColumn = new Map(header.cells.map((c) => [c.column, c.value]));
     const labels: Array<string | null> = [];
     for (let column = this.firstColumn; column <= this.lastColumn; column++) {
@@ -148,6 +155,8 @@ class OpenTable {
     if (!hasGroup) return false;
     this.lastColumn = Math.max(this.lastColumn, sub[sub.length - 1].column);
     this.firstColumn = Math.min(this.firstColumn, sub[0].column);
+    this.left = this.firstColumn;
+    this.right = this.lastColumn;
     const subBy = new Map(sub.map((c) => [c.column, displayText(c.value)]));
     const topBy = new Map(top.map((c) => [c.column, displayText(c.value)]));
     const labels: Array<string | null> = [];
@@ -168,21 +177,30 @@ class OpenTable {
   }
 
   /**
-   * Adds a data row. All its cells belong to the table: one left or right of the header's columns
-   * widens the table by a column with no name (column_A) rather than being lost. Its offset in the row
-   * digest is its distance from the header's first column (negative on the left), so the digest takes
-   * the row's cells in column order whichever side they are on.
+   * Adds a data row. A value right next to the table's columns (the header's, and those widened so
+   * far) widens the table by a column with no name (column_A) rather than being lost, as Excel's
+   * current region (Ctrl+A) takes it in; so does a run of values that reaches it. A value past a
+   * blank column is a note beside the table: it is left out, and so is every column beyond it, for
+   * good, so that a column is in the table for all of its rows or for none. A row with no value in
+   * the table's columns is not one of its rows.
    */
   addData(row: BufferedRow): void {
     const { cells } = row;
-    if (cells.length === 0) return;
     const { counted } = this;
     if (!counted) this.assertOpen();
+    if (cells.length === 0) return;
+    if (cells[0].column < this.firstColumn || cells[cells.length - 1].column > this.lastColumn)
+      this.widen(cells);
+    let inTable = false;
     for (let i = 0; i < cells.length; i++) {
       const cell = cells[i];
+      if (cell.column < this.left || cell.column > this.right) continue;
+      inTable = true;
+      // Outside the header's columns, the offset in the row digest is negative on the left: the
+      // digest still takes the row's cells in column order.
       const offset = cell.column - this.firstColumn;
       if (offset < 0 || cell.column > this.lastColumn) {
-        this.unnamedColumn(cell.column).add(cell);
+        (this.unnamed.get(cell.column) as ColumnAccumulator).add(cell);
         if (counted) counted.digestCell(offset, cell.hash);
         else this.digest.addCell(offset, cell.hash);
       } else if (counted) counted.addCell(offset, cell);
@@ -191,6 +209,7 @@ class OpenTable {
         this.digest.addCell(offset, cell.hash);
       }
     }
+    if (!inTable) return;
     if (counted) counted.endRow();
     else this.digest.endRow();
     this.rowCount++;
@@ -198,13 +217,32 @@ class OpenTable {
     this.lastDataRow = row.rowNumber;
   }
 
-  private unnamedColumn(column: number): ColumnAccumulator {
-    let acc = this.unnamed.get(column);
-    if (!acc) {
-      acc = this.newAccumulator();
-      this.unnamed.set(column, acc);
+  /** addData's widening, for a row (in column order) with a value outside the header's columns. */
+  private widen(cells: readonly NormalisedCell[]): void {
+    // Leftwards from the table, then rightwards: each value either touches the table's edge or
+    // ends the table on that side.
+    for (let i = cells.length - 1; i >= 0; i--) {
+      const { column } = cells[i];
+      if (column >= this.left) continue;
+      if (column === this.left - 1 && column >= this.leftLimit) {
+        this.left = column;
+        this.unnamed.set(column, this.newAccumulator());
+      } else {
+        this.leftLimit = Math.max(this.leftLimit, column + 1);
+        break;
+      }
     }
-    return acc;
+    for (let i = 0; i < cells.length; i++) {
+      const { column } = cells[i];
+      if (column <= this.right) continue;
+      if (column === this.right + 1 && column <= this.rightLimit) {
+        this.right = column;
+        this.unnamed.set(column, this.newAccumulator());
+      } else {
+        this.rightLimit = Math.min(this.rightLimit, column - 1);
+        break;
+      }
+    }
   }
 
   private newAccumulator(): ColumnAccumulator {
@@ -220,19 +258,21 @@ class OpenTable {
    * row by row, then each column's cells in one go, in row order. A column's distinct value table and
    * sketch stay in cache while its cells are added, instead of the columns taking turns at every row;
    * each column sees its values in the same order as row by row, so the profiles are the same.
+   * The rows' cells lie within the table's columns, which may have grown beyond the header's (addData).
    */
   addRunAt(batch: CellBatch, r0: number, r1: number, order: Int32Array): void {
     const { counted } = this;
     if (counted) {
-      counted.run(batch, r0, r1, this.firstColumn, this.lastColumn);
+      counted.run(batch, r0, r1, this.firstColumn, this.lastColumn, this.left, this.right);
       this.rowCount += counted.rowsAdded;
       this.hiddenRows += counted.hiddenRowsAdded;
       if (counted.lastRowAdded >= 0) this.lastDataRow = batch.rowNumber[counted.lastRowAdded];
+      if (this.unnamed.size > 0) this.addUnnamedAt(batch, r0, r1);
       return;
     }
     this.assertOpen();
     const { tag, column, hash, rowEnd } = batch;
-    const { firstColumn, lastColumn, accumulators, digest } = this;
+    const { firstColumn, lastColumn, left, right, accumulators, digest, unnamed } = this;
     const width = lastColumn - firstColumn + 1;
     if (this.columnStarts.length < width + 1) this.columnStarts = new Int32Array(width + 1);
     // Per column offset, its cells in the run (counted here, made into start positions below).
@@ -243,12 +283,16 @@ class OpenTable {
       let inTable = false;
       for (let i = batch.rowStart(r); i < rowEnd[r]; i++) {
         if (tag[i] === CellTag.Empty) continue;
+        if (column[i] < left || column[i] > right) continue;
         const offset = column[i] - firstColumn;
-        if (offset < 0 || column[i] > lastColumn) continue;
         digest.addCell(offset, hash[i]);
+        inTable = true;
+        if (offset < 0 || column[i] > lastColumn) {
+          (unnamed.get(column[i]) as ColumnAccumulator).addAt(batch, i);
+          continue;
+        }
         starts[offset + 1]++;
         cells++;
-        inTable = true;
       }
       if (!inTable) continue;
       digest.endRow();
@@ -283,6 +327,18 @@ class OpenTable {
     }
   }
 
+  /** addRunAt's cells in the unnamed columns, each column's in row order. */
+  private addUnnamedAt(batch: CellBatch, r0: number, r1: number): void {
+    const { tag, column } = batch;
+    const { firstColumn, lastColumn, left, right, unnamed } = this;
+    for (let i = batch.rowStart(r0); i < batch.rowEnd[r1 - 1]; i++) {
+      if (tag[i] === CellTag.Empty) continue;
+      const c = column[i];
+      if ((c >= left && c < firstColumn) || (c > lastColumn && c <= right))
+        (unnamed.get(c) as ColumnAccumulator).addAt(batch, i);
+    }
+  }
+
   /** Whether a row after a blank gap is the header of another table rather than more data. */
   looksLikeNewHeader(row: BufferedRow): boolean {
     if (row.cells.length < 2 || !row.cells.every(isLabel)) return false;
@@ -301,18 +357,14 @@ class OpenTable {
 
   finish(sheet: string, valueSampleCap: number, hiddenColumns: ReadonlySet<number>): TableFingerprint {
     this.close();
-    const { accumulators, names, unnamed } = this;
-    // The header's columns, widened to the unnamed ones its data rows reach; a column in between that
-    // holds nothing in this table is empty.
-    const firstColumn = Math.min(this.firstColumn, ...unnamed.keys());
-    const lastColumn = Math.max(this.lastColumn, ...unnamed.keys());
+    const { accumulators, names, unnamed, left, right } = this;
     const taken = new Set(names.map(normaliseHeader));
     const columns: ColumnProfile[] = [];
-    for (let column = firstColumn; column <= lastColumn; column++) {
+    for (let column = left; column <= right; column++) {
       const inHeader = column >= this.firstColumn && column <= this.lastColumn;
       const acc = inHeader
         ? accumulators[column - this.firstColumn]
-        : (unnamed.get(column) ?? this.newAccumulator());
+        : (unnamed.get(column) as ColumnAccumulator);
       const name = inHeader
         ? names[column - this.firstColumn]
         : uniqueName(`column_${columnLetters(column)}`, taken);
@@ -323,7 +375,7 @@ class OpenTable {
     const lastRow = this.rowCount === 0 ? this.headerRow : this.lastDataRow;
     const table: TableFingerprint = {
       sheet,
-      range: `${columnLetters(firstColumn)}${this.firstRow}:${columnLetters(lastColumn)}${lastRow}`,
+      range: `${columnLetters(left)}${this.firstRow}:${columnLetters(right)}${lastRow}`,
       headerRow: this.headerRow,
       dataStartRow: this.headerRow + 1,
       rowCount: this.rowCount,
@@ -347,8 +399,9 @@ function isLabel(cell: NormalisedCell): boolean {
 
 /**
  * Whether a batch row can go straight into the table: it holds a non-empty cell, its cells are in
- * column order and within the header's columns, and it cannot be a totals row (text first, then only numbers), which isTotalsRow
- * must read.
+ * column order, none of them is one addData must look at (outside the table's columns so far, unless
+ * past a note the table ends before), and it cannot be a totals row (text first, then only numbers),
+ * which isTotalsRow must read.
  */
 function isPlainDataRow(batch: CellBatch, from: number, to: number, table: OpenTable): boolean {
   let cells = 0;
@@ -361,8 +414,13 @@ function isPlainDataRow(batch: CellBatch, from: number, to: number, table: OpenT
     const column = batch.column[i];
     if (column <= previousColumn) return false;
     previousColumn = column;
-    // A cell left or right of the header's columns: addData widens the table.
-    if (column < table.firstColumn || column > table.lastColumn) return false;
+    if (column < table.firstColumn || column > table.lastColumn) {
+      // In a column the table took in (addData): counted, but no part of the totals test. Past a
+      // note the table ends before: not the table's. Else addData decides.
+      if (column >= table.left && column <= table.right) continue;
+      if (column < table.leftLimit || column > table.rightLimit) continue;
+      return false;
+    }
     const value = tag === CellTag.Value || tag === CellTag.Date ? batch.values[i] : null;
     if (cells++ === 0)
       textFirst = tag === CellTag.Text || tag === CellTag.Shared || typeof value === 'string';

@@ -280,7 +280,9 @@ export function digestRowEnd(t: i32): void {
 }
 
 // Adds the rows [0, rows) of the input, whose cells are [0, rowEnd[rows - 1] - firstCell), to table t,
-// of columns [firstColumn, lastColumn]: the digest row by row, then every cell to its column. Without
+// of columns [firstColumn, lastColumn]: the digest row by row, then every cell to its column. The rows
+// and their digest take the cells of [digestFirst, digestLast], which holds the counted columns and
+// those of the table the caller counts itself (see table.builder.ts, unnamed columns). Without
 // `numbered`, no cell is a number or has a number format, and their input was not written.
 // With `byteCount`, the Text cells' positions were written and their bytes, from `byteFrom` on among the
 // batch's, copied: sampled text is classified here.
@@ -290,6 +292,8 @@ export function run(
   firstCell: i32,
   firstColumn: i32,
   lastColumn: i32,
+  digestFirst: i32,
+  digestLast: i32,
   numbered: i32,
   byteFrom: i32,
   byteCount: i32,
@@ -312,13 +316,16 @@ export function run(
     for (; i < end; i++) {
       if (load<u8>(inTag + <usize>i) == EMPTY) continue;
       const column = <i32>load<u32>(inColumn + (<usize>i << 2));
-      if (column < firstColumn || column > lastColumn) continue;
+      if (column < digestFirst || column > digestLast) continue;
       const offset = column - firstColumn;
+      // Cells in [digestFirst, digestLast] outside the counted columns are in the row (the caller
+      // counts them): in its digest, negative offsets on the left.
       digestCell(table, <u32>offset, load<u32>(inHash + (<usize>i << 2)));
+      inTable = true;
+      if (column < firstColumn || column > lastColumn) continue;
       const count = starts + (<usize>(offset + 1) << 2);
       store<u32>(count, load<u32>(count) + 1);
       cells++;
-      inTable = true;
     }
     if (!inTable) continue;
     digestEndRow(table);
