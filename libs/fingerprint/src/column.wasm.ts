@@ -273,7 +273,8 @@ export class WasmTable {
       release(module);
       return null;
     }
-    const counted = new WasmTable(module, table, accumulators, typedCap);
+    // Its own list: the caller's may grow (a second header line widens a table) before this closes.
+    const counted = new WasmTable(module, table, accumulators.slice(), typedCap);
     for (let offset = 0; offset < accumulators.length; offset++) {
       counted.columns.push(module.wasm.columnAt(table, offset));
     }
@@ -283,11 +284,8 @@ export class WasmTable {
   /**
    * Adds the batch rows [r0, r1), plain data rows in column order, to the table (OpenTable.addRunAt):
    * copied into the module's input as many rows at a time as fit, counted there, then the events taken.
-   */
-  /**
-   * Counts the cells of the batch rows [r0, r1) in [firstColumn, lastColumn]. A row is the table's,
-   * and in its digest, by its cells in [rowFirst, rowLast] (which holds those): the others the caller
-   * counts.
+   * The cells of [firstColumn, lastColumn] are counted; a row is the table's, and in its digest, by
+   * its cells in [rowFirst, rowLast] (which holds those): the others the caller counts.
    */
   run(
     batch: CellBatch,

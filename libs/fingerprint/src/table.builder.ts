@@ -110,9 +110,9 @@ class OpenTable {
     labels.forEach((label, i) => {
       this.names.push(uniqueName(label ?? `column_${columnLetters(this.firstColumn + i)}`, taken));
     });
-    while (this.accumulators.length < labels.length) this.accumulators.push(this.newAccumulator());
     // Named before any data row (a second header line comes right after the first): counting starts now.
     this.counted?.close();
+    while (this.accumulators.length < labels.length) this.accumulators.push(this.newAccumulator());
     this.counted = WasmTable.open(this.accumulators, this.options);
   }
 
