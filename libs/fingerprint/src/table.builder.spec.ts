@@ -202,13 +202,12 @@ describe('TableBuilder: rows one by one and in batches (property)', () => {
     { minLength: 1, maxLength: 220 },
   );
 
+  /** Small caps, so that values past the exact cap and sampled values come up too. */
+  const finder = (wasm: boolean) =>
+    new SheetTables('S', { valueSampleCap: 5, distinctExactCap: 8, distinctTypedCap: 4, wasm });
+
   function byRows(rows: Array<[number, CellScalar[]]>, wasm: boolean) {
-    const tables = new SheetTables('S', {
-      valueSampleCap: 5,
-      distinctExactCap: 8,
-      distinctTypedCap: 4,
-      wasm,
-    });
+    const tables = finder(wasm);
     for (const [rowNumber, values] of rows)
       tables.addRow(
         rowNumber,
@@ -218,12 +217,7 @@ describe('TableBuilder: rows one by one and in batches (property)', () => {
   }
 
   function byBatch(rows: Array<[number, CellScalar[]]>, wasm: boolean) {
-    const tables = new SheetTables('S', {
-      valueSampleCap: 5,
-      distinctExactCap: 8,
-      distinctTypedCap: 4,
-      wasm,
-    });
+    const tables = finder(wasm);
     const batch = new CellBatch();
     for (const [rowNumber, values] of rows) {
       batch.startRow(rowNumber, false);
