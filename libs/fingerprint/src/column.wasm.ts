@@ -1,3 +1,4 @@
+import { MINHASH_SIZE } from '@shadowscan/domain';
 import { type CellBatch, CellTag, type NormalisedCell, kindCode, NUMBER_KINDS } from './cell.batch';
 import { type ColumnAccumulator, type CountedState, SHAPE_CODES } from './column.profile';
 import { CHARACTER_CLASSES } from './column-type';
@@ -228,7 +229,7 @@ function countedState(module: ColumnsModule, column: number, typedCap: number): 
     distinct,
     overflowed: u32[at(Field.Overflowed)] !== 0,
     counts: u32.slice(counts, counts + Math.min(distinct, typedCap)),
-    mins: u32[at(Field.Sketched)] === 0 ? null : u32.slice(mins, mins + 128),
+    mins: u32[at(Field.Sketched)] === 0 ? null : u32.slice(mins, mins + MINHASH_SIZE),
     minLength: minLength === 0x7fffffff ? Infinity : minLength,
     maxLength: minLength === 0x7fffffff ? -Infinity : i32[at(Field.MaxLength)],
     minNumber: f64[(column + Field.MinNumber) >>> 3],

@@ -189,8 +189,7 @@ class OpenTable {
     const { counted } = this;
     if (!counted) this.assertOpen();
     if (cells.length === 0) return;
-    if (cells[0].column < this.firstColumn || cells[cells.length - 1].column > this.lastColumn)
-      this.widen(cells);
+    if (cells[0].column < this.left || cells[cells.length - 1].column > this.right) this.widen(cells);
     let inTable = false;
     for (let i = 0; i < cells.length; i++) {
       const cell = cells[i];
@@ -217,7 +216,7 @@ class OpenTable {
     this.lastDataRow = row.rowNumber;
   }
 
-  /** addData's widening, for a row (in column order) with a value outside the header's columns. */
+  /** addData's widening, for a row (in column order) with a value outside the table's columns. */
   private widen(cells: readonly NormalisedCell[]): void {
     // Leftwards from the table, then rightwards: each value either touches the table's edge or
     // ends the table on that side.
